@@ -1,0 +1,143 @@
+//! Block-level compression: one chunk in, one prefixed block out.
+
+use std::io;
+
+use crate::config::{StreamConfig, WINDOW_SIZE};
+use crate::error::Error;
+
+/// What the next block may refer to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum History {
+    /// The preset dictionary (first block only).
+    Dictionary,
+    /// The previous chunk.
+    PreviousChunk,
+    /// Nothing: the start of a stream without a dictionary, or the block after
+    /// an empty chunk (see [`Compressor::compress`]).
+    Nothing,
+}
+
+/// Turns chunks of at most one page into prefixed LZ4 blocks, each allowed to
+/// refer to the chunk before it — python-lz4's `LZ4StreamCompressor`.
+///
+/// A block refers only to the previous chunk (or, for the first block, the
+/// preset dictionary), never further back: that is what python-lz4's and
+/// liblz4's double-buffer decoders can read, as they keep only two pages.
+///
+/// ```
+/// use lz4_stream::block::Compressor;
+/// use lz4_stream::{SizePrefix, StreamConfig};
+///
+/// # fn main() -> Result<(), lz4_stream::Error> {
+/// // python: LZ4StreamCompressor("double_buffer", 8192, store_comp_size=2)
+/// let config = StreamConfig::default().buffer_size(8192).size_prefix(SizePrefix::U16);
+/// let mut compressor = Compressor::new(config)?;
+/// let mut stream = Vec::new();
+/// for chunk in b"a stream of chunks, each at most one page long".chunks(10) {
+///     stream.extend_from_slice(compressor.compress(chunk)?);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct Compressor {
+    config: StreamConfig,
+    /// The previous chunk: the only history the next block may use, kept
+    /// because the caller's slice is gone by then (the double buffer's other
+    /// page).
+    previous: Vec<u8>,
+    history: History,
+    /// The last block, prefix included, in `out[..out_len]`; reused so
+    /// compression allocates nothing per block.
+    out: Vec<u8>,
+    out_len: usize,
+}
+
+impl Compressor {
+    /// A compressor for `config`, validated first.
+    pub fn new(config: StreamConfig) -> Result<Self, Error> {
+        config.validate()?;
+        Ok(Self::with_valid_config(config))
+    }
+
+    /// A compressor for a configuration already validated.
+    pub(crate) fn with_valid_config(config: StreamConfig) -> Self {
+        let history = if config.get_dictionary().is_some() {
+            History::Dictionary
+        } else {
+            History::Nothing
+        };
+        Compressor {
+            config,
+            previous: Vec::new(),
+            history,
+            out: Vec::new(),
+            out_len: 0,
+        }
+    }
+
+    /// The configuration this compressor was built with.
+    pub fn config(&self) -> &StreamConfig {
+        &self.config
+    }
+
+    /// Compresses one chunk of at most one page into one block, returned with
+    /// its size prefix (none with [`SizePrefix::OutOfBand`](crate::SizePrefix::OutOfBand),
+    /// where the caller records `block.len()` itself).
+    ///
+    /// An empty chunk gives a 1-byte empty block (as python-lz4 writes it) and
+    /// starts the history afresh: the next block refers to nothing before it.
+    /// python-lz4's own compressor can corrupt the stream after an empty chunk;
+    /// this one cannot.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ChunkTooLarge`] when `chunk` is longer than the page size.
+    pub fn compress(&mut self, chunk: &[u8]) -> Result<&[u8], Error> {
+        let buffer_size = self.config.get_buffer_size();
+        if chunk.len() > buffer_size {
+            return Err(Error::ChunkTooLarge {
+                len: chunk.len(),
+                buffer_size,
+            });
+        }
+        let prefix = self.config.get_size_prefix();
+        let width = prefix.width();
+        let capacity = width + lz4_flex::block::get_maximum_output_size(chunk.len());
+        if self.out.len() < capacity {
+            self.out.resize(capacity, 0);
+        }
+        let history: &[u8] = match self.history {
+            History::Dictionary => self.config.dictionary_window(),
+            History::PreviousChunk => {
+                &self.previous[self.previous.len().saturating_sub(WINDOW_SIZE)..]
+            }
+            History::Nothing => &[],
+        };
+        let len = lz4_flex::block::compress_into_with_dict(chunk, &mut self.out[width..], history)
+            .map_err(|err| Error::Io(io::Error::other(err)))?;
+        if len > self.config.max_block_size() {
+            // LZ4's worst case is compress_bound; a longer block would not fit
+            // the prefix the configuration was validated for.
+            return Err(Error::Io(io::Error::other(
+                "LZ4 block exceeded compress_bound",
+            )));
+        }
+        prefix.encode(len, &mut self.out[..width]);
+        self.previous.clear();
+        if chunk.is_empty() {
+            self.history = History::Nothing;
+        } else {
+            self.previous.extend_from_slice(chunk);
+            self.history = History::PreviousChunk;
+        }
+        self.out_len = width + len;
+        Ok(&self.out[..self.out_len])
+    }
+
+    /// The block the last successful `compress` returned, prefix included (the
+    /// writer drains it from here, so compressed bytes are never copied).
+    pub(crate) fn last_block(&self) -> &[u8] {
+        &self.out[..self.out_len]
+    }
+}

@@ -1,0 +1,208 @@
+//! Block-level decompression: size prefixes in, chunks out, history kept.
+
+use std::ops::Range;
+
+use crate::block::window::Window;
+use crate::config::{SizePrefix, StreamConfig};
+use crate::error::{Corruption, Error};
+
+/// Turns the blocks of a stream back into their chunks, one block at a time,
+/// keeping the 64 KiB of history later blocks may refer to — python-lz4's
+/// `LZ4StreamDecompressor`.
+///
+/// Unlike python-lz4's decoder, which keeps only its two pages, this one keeps a
+/// full 64 KiB window (dictionary included), so it reads every stream
+/// python-lz4's and liblz4's encoders write, whatever their chunk sizes.
+///
+/// ```
+/// use lz4_stream::block::{Compressor, Decompressor};
+/// use lz4_stream::StreamConfig;
+///
+/// # fn main() -> Result<(), lz4_stream::Error> {
+/// let config = StreamConfig::default().buffer_size(8192);
+/// let mut compressor = Compressor::new(config.clone())?;
+/// let mut stream = Vec::new();
+/// for chunk in [&b"hello hello hello "[..], b"hello world"] {
+///     stream.extend_from_slice(compressor.compress(chunk)?);
+/// }
+///
+/// // python: block = proc.get_block(stream[offset:]); chunk = proc.decompress(block)
+/// let mut decompressor = Decompressor::new(config)?;
+/// let (mut offset, mut out) = (0, Vec::new());
+/// while offset < stream.len() {
+///     let block = decompressor.get_block(&stream[offset..])?;
+///     offset += decompressor.prefix_width() + block.len();
+///     out.extend_from_slice(decompressor.decompress(block)?);
+/// }
+/// assert_eq!(out, b"hello hello hello hello world");
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct Decompressor {
+    config: StreamConfig,
+    /// Earlier output and room for the next block, in one buffer, so a block
+    /// decodes in place right after the history it refers to.
+    window: Window,
+    /// Where the last block's output sits in `window`.
+    last: Range<usize>,
+    /// Blocks decoded so far: the index of the next one, for error messages.
+    blocks: u64,
+}
+
+impl Decompressor {
+    /// A decompressor for streams written with `config` (the same page size,
+    /// prefix width and dictionary the writer used).
+    pub fn new(config: StreamConfig) -> Result<Self, Error> {
+        config.validate()?;
+        Ok(Self::with_valid_config(config))
+    }
+
+    /// A decompressor for a configuration already validated.
+    pub(crate) fn with_valid_config(config: StreamConfig) -> Self {
+        let window = Window::new(config.get_buffer_size(), config.dictionary_window());
+        Decompressor {
+            config,
+            window,
+            last: 0..0,
+            blocks: 0,
+        }
+    }
+
+    /// The configuration this decompressor was built with.
+    pub fn config(&self) -> &StreamConfig {
+        &self.config
+    }
+
+    /// Width of the size prefix in front of each block, in bytes.
+    pub fn prefix_width(&self) -> usize {
+        self.config.get_size_prefix().width()
+    }
+
+    /// Number of blocks decoded so far.
+    pub fn blocks_decoded(&self) -> u64 {
+        self.blocks
+    }
+
+    /// The first block of `stream`, without its size prefix — python-lz4's
+    /// `get_block`. The next block starts `prefix_width() + block.len()` bytes
+    /// further on.
+    ///
+    /// An empty block is a zero size prefix: liblz4's end-of-stream marker.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::IncompleteBlock`] when `stream` does not hold a whole block (more
+    /// of the stream is needed); [`Error::Corrupt`] when the prefix announces
+    /// more than a page can compress to; [`Error::OutOfBandSizes`] with
+    /// [`SizePrefix::OutOfBand`].
+    pub fn get_block<'a>(&self, stream: &'a [u8]) -> Result<&'a [u8], Error> {
+        let prefix = self.config.get_size_prefix();
+        if prefix == SizePrefix::OutOfBand {
+            return Err(Error::OutOfBandSizes("get_block"));
+        }
+        let width = prefix.width();
+        if stream.len() < width {
+            return Err(Error::IncompleteBlock {
+                needed: width as u64,
+                available: stream.len(),
+            });
+        }
+        let size = prefix.decode(&stream[..width]);
+        let size = self
+            .check_block_size(size)
+            .map_err(|kind| self.corrupt(kind))?;
+        let needed = width + size;
+        if stream.len() < needed {
+            return Err(Error::IncompleteBlock {
+                needed: needed as u64,
+                available: stream.len(),
+            });
+        }
+        Ok(&stream[width..needed])
+    }
+
+    /// Decodes one block (without its size prefix) and returns its chunk.
+    ///
+    /// The block may refer to up to 64 KiB of earlier output (or the
+    /// dictionary). An empty block decodes to nothing. On error the history is
+    /// unchanged.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Corrupt`] when the block is longer than a page can compress to,
+    /// is not valid LZ4, refers to data before the start of the history, or
+    /// decodes to more than one page.
+    pub fn decompress(&mut self, block: &[u8]) -> Result<&[u8], Error> {
+        self.decompress_block(block)
+            .map_err(|kind| self.corrupt(kind))?;
+        Ok(self.last_output())
+    }
+
+    /// Checks a size prefix against the largest block a page can produce.
+    pub(crate) fn check_block_size(&self, size: u64) -> Result<usize, Corruption> {
+        let max = self.config.max_block_size();
+        if size > max as u64 {
+            return Err(Corruption::BlockTooLarge {
+                size,
+                max,
+                buffer_size: self.config.get_buffer_size(),
+            });
+        }
+        Ok(size as usize)
+    }
+
+    /// Decodes `block` into the window; the output is then `last_output()`.
+    pub(crate) fn decompress_block(&mut self, block: &[u8]) -> Result<usize, Corruption> {
+        self.check_block_size(block.len() as u64)?;
+        if block.is_empty() {
+            self.last = 0..0;
+            self.blocks += 1;
+            return Ok(0);
+        }
+        let buffer_size = self.config.get_buffer_size();
+        // Every byte of an LZ4 block yields at most 255 bytes of output, so a
+        // small block never needs a whole (possibly huge) page of room.
+        let room = buffer_size.min(block.len().saturating_mul(255));
+        let (history, out) = self.window.split_for_output(room);
+        let len = lz4_flex::block::decompress_into_with_dict(block, out, history).map_err(
+            |err| match err {
+                lz4_flex::block::DecompressError::OutputTooSmall { .. } if room == buffer_size => {
+                    Corruption::PageOverflow { buffer_size }
+                }
+                other => Corruption::InvalidBlock(other.to_string()),
+            },
+        )?;
+        self.last = self.window.commit(len);
+        self.blocks += 1;
+        Ok(len)
+    }
+
+    /// The chunk the last successful `decompress` produced.
+    pub(crate) fn last_output(&self) -> &[u8] {
+        self.window.get(self.last.clone())
+    }
+
+    /// Where the last chunk sits in the window (for the reader's `BufRead`).
+    pub(crate) fn last_range(&self) -> Range<usize> {
+        self.last.clone()
+    }
+
+    /// Bytes of the window in `range` (a sub-range of `last_range()`).
+    pub(crate) fn window_bytes(&self, range: Range<usize>) -> &[u8] {
+        self.window.get(range)
+    }
+
+    fn corrupt(&self, kind: Corruption) -> Error {
+        Error::Corrupt {
+            block: self.blocks,
+            offset: None,
+            kind,
+        }
+    }
+
+    /// Bytes allocated for the history window.
+    pub fn window_capacity(&self) -> usize {
+        self.window.capacity()
+    }
+}

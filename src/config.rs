@@ -1,0 +1,322 @@
+//! Stream configuration: page size, size-prefix width, preset dictionary and
+//! end marker, validated once, here, the way python-lz4 validates them.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::error::{ConfigError, Error};
+
+/// liblz4's `LZ4_MAX_INPUT_SIZE`: the largest page (and block input) allowed.
+pub const MAX_BUFFER_SIZE: usize = 0x7E00_0000;
+
+/// How far back an LZ4 match may reach, and so how much history a decoder keeps.
+pub const WINDOW_SIZE: usize = 64 * 1024;
+
+/// The default page size: 64 KiB, one full LZ4 window.
+pub const DEFAULT_BUFFER_SIZE: usize = 64 * 1024;
+
+/// Worst-case compressed size of `input_len` bytes (liblz4's `LZ4_compressBound`):
+/// `n + n / 255 + 16`.
+///
+/// A size prefix above `compress_bound(buffer_size)` can only come from a corrupt
+/// stream, so readers reject it before reading or allocating anything.
+///
+/// ```
+/// assert_eq!(lz4_stream::compress_bound(65_536), 65_536 + 257 + 16);
+/// ```
+pub const fn compress_bound(input_len: usize) -> usize {
+    input_len + input_len / 255 + 16
+}
+
+/// How each block's compressed length is stored in front of it
+/// (python-lz4's `store_comp_size`).
+///
+/// python-lz4 and this crate always write the prefix little-endian.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum SizePrefix {
+    /// No prefix: the block lengths travel out of band (`store_comp_size=0`).
+    /// Only the [`block`](crate::block) API supports this.
+    OutOfBand,
+    /// One byte (`store_comp_size=1`): pages up to 239 bytes (python-lz4 accepts 239).
+    U8,
+    /// Two bytes (`store_comp_size=2`): pages up to 65 264 bytes.
+    U16,
+    /// Four bytes (`store_comp_size=4`, python-lz4's default and ours).
+    #[default]
+    U32,
+}
+
+impl SizePrefix {
+    /// The prefix for python-lz4's `store_comp_size` value (0, 1, 2 or 4).
+    ///
+    /// ```
+    /// use lz4_stream::SizePrefix;
+    /// assert_eq!(SizePrefix::from_bytes(2).unwrap(), SizePrefix::U16);
+    /// assert!(SizePrefix::from_bytes(3).is_err());
+    /// ```
+    pub fn from_bytes(width: usize) -> Result<SizePrefix, Error> {
+        match width {
+            0 => Ok(SizePrefix::OutOfBand),
+            1 => Ok(SizePrefix::U8),
+            2 => Ok(SizePrefix::U16),
+            4 => Ok(SizePrefix::U32),
+            other => Err(ConfigError::PrefixWidth(other).into()),
+        }
+    }
+
+    /// The prefix width in bytes (python-lz4's `store_comp_size`).
+    pub const fn width(self) -> usize {
+        match self {
+            SizePrefix::OutOfBand => 0,
+            SizePrefix::U8 => 1,
+            SizePrefix::U16 => 2,
+            SizePrefix::U32 => 4,
+        }
+    }
+
+    /// The largest block length this prefix may announce. Four-byte prefixes
+    /// stop at `i32::MAX`, as python-lz4 and liblz4 (which use `int`) do.
+    pub const fn max_value(self) -> u64 {
+        match self {
+            SizePrefix::U8 => u8::MAX as u64,
+            SizePrefix::U16 => u16::MAX as u64,
+            SizePrefix::OutOfBand | SizePrefix::U32 => i32::MAX as u64,
+        }
+    }
+
+    /// Writes `len` little-endian into `out[..self.width()]`.
+    pub(crate) fn encode(self, len: usize, out: &mut [u8]) {
+        let bytes = (len as u64).to_le_bytes();
+        let width = self.width();
+        out[..width].copy_from_slice(&bytes[..width]);
+    }
+
+    /// Reads a little-endian length from `bytes`, which holds exactly
+    /// `self.width()` bytes.
+    pub(crate) fn decode(self, bytes: &[u8]) -> u64 {
+        let mut le = [0u8; 8];
+        le[..bytes.len()].copy_from_slice(bytes);
+        u64::from_le_bytes(le)
+    }
+}
+
+/// The settings both ends of a stream must agree on: the reader cannot discover
+/// any of them from the stream.
+///
+/// `StreamConfig::default()` is python-lz4's `buffer_size=65536,
+/// store_comp_size=4, dictionary=''`. Builder methods take and return `self`;
+/// the writer, reader and block codecs validate the result once, when they are
+/// created.
+///
+/// ```
+/// use lz4_stream::{SizePrefix, StreamConfig};
+///
+/// // python: LZ4StreamCompressor("double_buffer", 8192, store_comp_size=2,
+/// //                             dictionary=b"...")
+/// let config = StreamConfig::default()
+///     .buffer_size(8192)
+///     .size_prefix(SizePrefix::U16)
+///     .dictionary(b"common words of the protocol".to_vec());
+/// assert!(config.validate().is_ok());
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct StreamConfig {
+    buffer_size: usize,
+    size_prefix: SizePrefix,
+    /// Shared, because every codec built from this config keeps a reference and
+    /// a dictionary can be 64 KiB or more.
+    dictionary: Option<Arc<[u8]>>,
+    end_marker: bool,
+}
+
+impl Default for StreamConfig {
+    fn default() -> Self {
+        StreamConfig {
+            buffer_size: DEFAULT_BUFFER_SIZE,
+            size_prefix: SizePrefix::U32,
+            dictionary: None,
+            end_marker: false,
+        }
+    }
+}
+
+impl fmt::Debug for StreamConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Print the dictionary's length, not its (possibly 64 KiB) contents.
+        f.debug_struct("StreamConfig")
+            .field("buffer_size", &self.buffer_size)
+            .field("size_prefix", &self.size_prefix)
+            .field("dictionary_len", &self.dictionary.as_ref().map(|d| d.len()))
+            .field("end_marker", &self.end_marker)
+            .finish()
+    }
+}
+
+impl StreamConfig {
+    /// Same as [`StreamConfig::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the page size (python-lz4's `buffer_size`): every block holds at
+    /// most this many bytes of input. 1 to 0x7E000000 bytes, and the worst-case
+    /// compressed page must fit the size prefix.
+    pub fn buffer_size(mut self, buffer_size: usize) -> Self {
+        self.buffer_size = buffer_size;
+        self
+    }
+
+    /// Sets how block lengths are stored (python-lz4's `store_comp_size`).
+    pub fn size_prefix(mut self, size_prefix: SizePrefix) -> Self {
+        self.size_prefix = size_prefix;
+        self
+    }
+
+    /// Sets the preset dictionary (python-lz4's `dictionary`): the first block
+    /// may refer to its last 64 KiB. An empty dictionary means none.
+    pub fn dictionary(mut self, dictionary: impl Into<Arc<[u8]>>) -> Self {
+        let dictionary: Arc<[u8]> = dictionary.into();
+        self.dictionary = if dictionary.is_empty() {
+            None
+        } else {
+            Some(dictionary)
+        };
+        self
+    }
+
+    /// When `true`, [`Lz4StreamWriter::finish`](crate::Lz4StreamWriter::finish)
+    /// ends the stream with a zero size prefix, as liblz4's
+    /// `blockStreaming_doubleBuffer.c` example does. Off by default: python-lz4
+    /// does not understand the marker (it fails on a zero-length block). The
+    /// reader always accepts it.
+    pub fn end_marker(mut self, end_marker: bool) -> Self {
+        self.end_marker = end_marker;
+        self
+    }
+
+    /// The page size.
+    pub fn get_buffer_size(&self) -> usize {
+        self.buffer_size
+    }
+
+    /// The size-prefix width.
+    pub fn get_size_prefix(&self) -> SizePrefix {
+        self.size_prefix
+    }
+
+    /// The preset dictionary, if any (all of it; only the last 64 KiB are used).
+    pub fn get_dictionary(&self) -> Option<&[u8]> {
+        self.dictionary.as_deref()
+    }
+
+    /// Whether the writer ends the stream with a zero size prefix.
+    pub fn get_end_marker(&self) -> bool {
+        self.end_marker
+    }
+
+    /// The part of the dictionary an LZ4 match can reach: its last 64 KiB.
+    pub(crate) fn dictionary_window(&self) -> &[u8] {
+        let dict = self.dictionary.as_deref().unwrap_or(&[]);
+        &dict[dict.len().saturating_sub(WINDOW_SIZE)..]
+    }
+
+    /// The largest compressed block one page can produce.
+    pub fn max_block_size(&self) -> usize {
+        compress_bound(self.buffer_size)
+    }
+
+    /// Checks the configuration as python-lz4 does, with an error that says what
+    /// is wrong and what is allowed.
+    ///
+    /// ```
+    /// use lz4_stream::{SizePrefix, StreamConfig};
+    /// let err = StreamConfig::default()
+    ///     .buffer_size(1000)
+    ///     .size_prefix(SizePrefix::U8)
+    ///     .validate()
+    ///     .unwrap_err();
+    /// assert!(err.to_string().contains("at most 239 bytes"));
+    /// ```
+    pub fn validate(&self) -> Result<(), Error> {
+        if self.buffer_size == 0 || self.buffer_size > MAX_BUFFER_SIZE {
+            return Err(ConfigError::BufferSize(self.buffer_size).into());
+        }
+        let bound = compress_bound(self.buffer_size);
+        let max_prefix = self.size_prefix.max_value();
+        if bound as u64 > max_prefix {
+            return Err(ConfigError::PrefixTooNarrow {
+                buffer_size: self.buffer_size,
+                bound,
+                width: self.size_prefix.width(),
+                max_prefix,
+                max_buffer_size: max_buffer_size_for(max_prefix),
+            }
+            .into());
+        }
+        Ok(())
+    }
+}
+
+/// The largest page whose worst-case block fits a prefix holding `max_prefix`.
+fn max_buffer_size_for(max_prefix: u64) -> usize {
+    // compress_bound is monotonic, so search the largest b with bound(b) <= max.
+    let (mut lo, mut hi) = (0usize, MAX_BUFFER_SIZE);
+    while lo < hi {
+        let mid = lo + (hi - lo).div_ceil(2);
+        if compress_bound(mid) as u64 <= max_prefix {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    lo
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_limits_match_python_lz4() {
+        assert_eq!(max_buffer_size_for(SizePrefix::U8.max_value()), 239);
+        assert_eq!(max_buffer_size_for(SizePrefix::U16.max_value()), 65_264);
+        assert_eq!(
+            max_buffer_size_for(SizePrefix::U32.max_value()),
+            MAX_BUFFER_SIZE
+        );
+    }
+
+    #[test]
+    fn validation_bounds() {
+        let ok = |b, p| StreamConfig::new().buffer_size(b).size_prefix(p).validate();
+        assert!(ok(239, SizePrefix::U8).is_ok());
+        assert!(ok(240, SizePrefix::U8).is_err());
+        assert!(ok(65_264, SizePrefix::U16).is_ok());
+        assert!(ok(65_265, SizePrefix::U16).is_err());
+        assert!(ok(MAX_BUFFER_SIZE, SizePrefix::U32).is_ok());
+        assert!(ok(MAX_BUFFER_SIZE + 1, SizePrefix::U32).is_err());
+        assert!(ok(0, SizePrefix::OutOfBand).is_err());
+        assert!(ok(1, SizePrefix::OutOfBand).is_ok());
+    }
+
+    #[test]
+    fn prefix_round_trip() {
+        for prefix in [SizePrefix::U8, SizePrefix::U16, SizePrefix::U32] {
+            let mut buf = [0u8; 4];
+            let value = prefix.max_value() as usize;
+            prefix.encode(value, &mut buf);
+            assert_eq!(prefix.decode(&buf[..prefix.width()]), value as u64);
+        }
+    }
+
+    #[test]
+    fn dictionary_window_is_the_last_64k() {
+        let dict: Vec<u8> = (0..100_000u32).map(|i| i as u8).collect();
+        let config = StreamConfig::new().dictionary(dict.clone());
+        assert_eq!(config.dictionary_window(), &dict[100_000 - WINDOW_SIZE..]);
+        assert_eq!(
+            StreamConfig::new().dictionary(Vec::new()).get_dictionary(),
+            None
+        );
+    }
+}

@@ -1,0 +1,49 @@
+//! LZ4 block streaming: the linked-block, double-buffer format that
+//! python-lz4's `lz4.stream` module and liblz4's streaming examples write.
+//!
+//! A stream is a sequence of raw LZ4 blocks, each preceded by its compressed
+//! length (a 1, 2 or 4-byte little-endian size prefix) and each allowed to
+//! refer back to the data before it. There is no header, checksum or trailer:
+//! both ends must agree on the page size, prefix width and dictionary
+//! ([`StreamConfig`]).
+//!
+//! - [`Lz4StreamWriter`] and [`Lz4StreamReader`] are `io::Write` and
+//!   `io::Read`/`io::BufRead` layers over files, sockets and other adapters.
+//! - [`block::Compressor`] and [`block::Decompressor`] are the sans-I/O core,
+//!   mirroring python-lz4's `LZ4StreamCompressor` and `LZ4StreamDecompressor`
+//!   (including out-of-band block sizes).
+//!
+//! ```
+//! use std::io::{Read, Write};
+//! use lz4_stream::{Lz4StreamReader, Lz4StreamWriter, SizePrefix, StreamConfig};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // python: LZ4StreamCompressor("double_buffer", 8192, store_comp_size=2)
+//! let config = StreamConfig::default().buffer_size(8192).size_prefix(SizePrefix::U16);
+//!
+//! let mut writer = Lz4StreamWriter::with_config(Vec::new(), config.clone())?;
+//! writer.write_all(&b"to be or not to be, ".repeat(1000))?;
+//! let compressed = writer.finish()?;
+//!
+//! let mut reader = Lz4StreamReader::with_config(&compressed[..], config)?;
+//! let mut data = Vec::new();
+//! reader.read_to_end(&mut data)?;
+//! assert_eq!(data, b"to be or not to be, ".repeat(1000));
+//! # Ok(())
+//! # }
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod block;
+mod config;
+mod error;
+mod read;
+mod write;
+
+pub use config::{
+    compress_bound, SizePrefix, StreamConfig, DEFAULT_BUFFER_SIZE, MAX_BUFFER_SIZE, WINDOW_SIZE,
+};
+pub use error::{BlockPart, ConfigError, Corruption, Error};
+pub use read::Lz4StreamReader;
+pub use write::Lz4StreamWriter;
