@@ -97,7 +97,7 @@ pub fn sample(kind: &str, len: usize, seed: u64) -> Vec<u8> {
             while out.len() < len {
                 let r = next();
                 // Skewed word choice, like natural text.
-                let idx = ((r % 1000) * (r % 1000) / 1_000_000 * WORDS.len() as u64 / 1) as usize;
+                let idx = ((r % 1000) * (r % 1000) * WORDS.len() as u64 / 1_000_000) as usize;
                 out.extend_from_slice(WORDS[idx.min(WORDS.len() - 1)].as_bytes());
                 out.push(if r % 17 == 0 { b'\n' } else { b' ' });
             }
