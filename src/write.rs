@@ -46,7 +46,11 @@ pub struct Lz4StreamWriter<W: Write> {
     unwritten: Range<usize>,
     /// Bytes of the zero end marker still to write, once finishing.
     marker_left: usize,
+    /// No more input: the last page has been compressed (and the end marker
+    /// queued); what is pending still has to reach the inner writer.
     finished: bool,
+    /// `try_finish` has completed, inner flush included: nothing is left to do.
+    done: bool,
 }
 
 impl<W: Write> Lz4StreamWriter<W> {
@@ -81,6 +85,7 @@ impl<W: Write> Lz4StreamWriter<W> {
             unwritten: 0..0,
             marker_left: 0,
             finished: false,
+            done: false,
         }
     }
 
@@ -119,6 +124,9 @@ impl<W: Write> Lz4StreamWriter<W> {
     /// (say `WouldBlock`) can be retried. Afterwards `write` fails and the inner
     /// writer is still available through [`get_mut`](Self::get_mut).
     pub fn try_finish(&mut self) -> io::Result<()> {
+        if self.done {
+            return Ok(());
+        }
         if !self.finished {
             self.write_partial_page()?;
             if self.config().get_end_marker() {
@@ -127,7 +135,9 @@ impl<W: Write> Lz4StreamWriter<W> {
             self.finished = true;
         }
         self.drain()?;
-        self.inner_mut()?.flush()
+        self.inner_mut()?.flush()?;
+        self.done = true;
+        Ok(())
     }
 
     fn inner_mut(&mut self) -> io::Result<&mut W> {
@@ -190,8 +200,9 @@ impl<W: Write> Lz4StreamWriter<W> {
 }
 
 impl<W: Write> Write for Lz4StreamWriter<W> {
-    /// Accepts up to the rest of the current page; a full page is compressed
-    /// and written out (now or, if `W` is not ready, at the next call).
+    /// Accepts up to the rest of the current page. A full page is compressed;
+    /// its block is written at the start of the next `write`, `flush` or
+    /// `finish`, which report any error from `W` before accepting more.
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         if self.finished {
             return Err(Error::Finished.into());
@@ -210,10 +221,9 @@ impl<W: Write> Write for Lz4StreamWriter<W> {
                 self.page.truncate(buffer_size - taken);
                 return Err(err);
             }
-            // Best effort: the input is accepted either way. If W is not ready
-            // or failing, the block stays pending and the next write or flush
-            // retries it and reports the error.
-            let _ = self.drain();
+            // The block goes out at the start of the next write, flush or
+            // finish, whose error (if any) the caller then sees: trying now
+            // could only swallow an error, as these bytes are already taken.
         }
         Ok(taken)
     }
@@ -231,7 +241,7 @@ impl<W: Write> Write for Lz4StreamWriter<W> {
 
 impl<W: Write> Drop for Lz4StreamWriter<W> {
     fn drop(&mut self) {
-        if self.inner.is_some() && !std::thread::panicking() {
+        if self.inner.is_some() && !self.done && !std::thread::panicking() {
             // Best effort, as documented: errors cannot be reported from drop.
             let _ = self.try_finish();
         }

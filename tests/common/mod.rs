@@ -116,3 +116,90 @@ pub fn sample(kind: &str, len: usize, seed: u64) -> Vec<u8> {
     out.truncate(len);
     out
 }
+
+/// A small deterministic generator for test schedules and configurations.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03 | 1)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// Uniform in `0..n` (n > 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+
+    pub fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+}
+
+/// Page sizes worth testing, from 1 byte to over 1 MiB.
+pub const PAGE_SIZES: &[usize] = &[
+    1,
+    2,
+    7,
+    64,
+    239,
+    1000,
+    4096,
+    8192,
+    65_264,
+    65_536,
+    100_000,
+    (1 << 20) + 3,
+];
+
+/// A random valid configuration (in-band prefixes) with its data, sized so a
+/// debug-build test stays fast: tiny pages get short streams.
+pub fn random_case(rng: &mut Rng) -> (StreamConfig, Vec<u8>) {
+    let prefix = *rng.pick(&[SizePrefix::U8, SizePrefix::U16, SizePrefix::U32]);
+    let buffer_size = loop {
+        let size = *rng.pick(PAGE_SIZES);
+        let config = StreamConfig::default()
+            .buffer_size(size)
+            .size_prefix(prefix);
+        if config.validate().is_ok() {
+            break size;
+        }
+    };
+    let mut config = StreamConfig::default()
+        .buffer_size(buffer_size)
+        .size_prefix(prefix);
+    let kind = *rng.pick(&["random", "zeros", "text", "binary"]);
+    let max_len = (buffer_size * 300).clamp(2_000, 400_000);
+    let len = match rng.below(4) {
+        0 => rng.below(16),
+        1 => rng.below(max_len / 10 + 1),
+        _ => rng.below(max_len + 1),
+    };
+    let seed = rng.next_u64();
+    let data = sample(kind, len, seed);
+    match rng.below(4) {
+        0 => {}
+        1 => config = config.dictionary(sample("text", 1 + rng.below(100), seed ^ 1)),
+        2 => {
+            // A dictionary the data really uses: a piece of the data itself.
+            if !data.is_empty() {
+                let start = rng.below(data.len());
+                let end = (start + 1 + rng.below(70_000)).min(data.len());
+                config = config.dictionary(data[start..end].to_vec());
+            }
+        }
+        _ => config = config.dictionary(sample(kind, 65_536 + rng.below(40_000), seed ^ 2)),
+    }
+    (config, data)
+}

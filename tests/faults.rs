@@ -1,0 +1,396 @@
+//! The adapters over sources and sinks that misbehave: short reads and writes,
+//! `Interrupted`, `WouldBlock` and other errors at any byte. After the caller
+//! retries, the bytes that arrive are exactly right: nothing lost, nothing
+//! duplicated.
+
+mod common;
+
+use std::io::{self, BufRead, ErrorKind, Read, Write};
+
+use common::Rng;
+use lz4_stream::{Lz4StreamReader, Lz4StreamWriter, StreamConfig};
+use quickcheck::{QuickCheck, TestResult};
+
+/// A sink that takes short writes and fails now and then, on a schedule.
+struct FlakySink {
+    out: Vec<u8>,
+    rng: Rng,
+    fault_percent: usize,
+    faults: usize,
+}
+
+impl FlakySink {
+    fn fault(&mut self) -> Option<io::Error> {
+        if !self.rng.chance(self.fault_percent) {
+            return None;
+        }
+        self.faults += 1;
+        let kind = *self.rng.pick(&[
+            ErrorKind::Interrupted,
+            ErrorKind::WouldBlock,
+            ErrorKind::TimedOut,
+            ErrorKind::Other,
+        ]);
+        Some(io::Error::new(kind, "injected fault"))
+    }
+}
+
+impl Write for FlakySink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if let Some(err) = self.fault() {
+            return Err(err);
+        }
+        let n = if buf.is_empty() {
+            0
+        } else {
+            1 + self.rng.below(buf.len())
+        };
+        self.out.extend_from_slice(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self.fault() {
+            Some(err) => Err(err),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A source that gives short reads and fails now and then, on a schedule.
+struct FlakySource {
+    data: Vec<u8>,
+    pos: usize,
+    rng: Rng,
+    fault_percent: usize,
+}
+
+impl Read for FlakySource {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.rng.chance(self.fault_percent) {
+            let kind = *self.rng.pick(&[
+                ErrorKind::Interrupted,
+                ErrorKind::WouldBlock,
+                ErrorKind::TimedOut,
+            ]);
+            return Err(io::Error::new(kind, "injected fault"));
+        }
+        let left = self.data.len() - self.pos;
+        if buf.is_empty() || left == 0 {
+            return Ok(0);
+        }
+        let n = 1 + self.rng.below(buf.len().min(left));
+        buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// Retries an operation until it stops failing with an injected error.
+fn retry<T>(mut op: impl FnMut() -> io::Result<T>) -> T {
+    for _ in 0..100_000 {
+        match op() {
+            Ok(value) => return value,
+            Err(err) => assert_eq!(err.to_string(), "injected fault", "a real error: {err}"),
+        }
+    }
+    panic!("an operation kept failing")
+}
+
+/// The sequence of `write`/`flush` calls a test makes: (bytes, flush after).
+fn plan(rng: &mut Rng, len: usize, buffer_size: usize) -> Vec<(usize, bool)> {
+    let mut steps = Vec::new();
+    let mut left = len;
+    while left > 0 {
+        let n = match rng.below(4) {
+            0 => 1 + rng.below(16),
+            1 => 1 + rng.below(buffer_size.min(left)),
+            2 => buffer_size,
+            _ => 1 + rng.below(left),
+        }
+        .min(left);
+        steps.push((n, rng.chance(10)));
+        left -= n;
+    }
+    steps
+}
+
+/// Writes `data` following `steps`, retrying every failure, and returns what
+/// the sink received.
+fn write_with(
+    sink: FlakySink,
+    config: &StreamConfig,
+    data: &[u8],
+    steps: &[(usize, bool)],
+) -> (Vec<u8>, usize) {
+    let mut writer = Lz4StreamWriter::with_config(sink, config.clone()).unwrap();
+    let mut offset = 0;
+    for &(len, flush) in steps {
+        let mut chunk = &data[offset..offset + len];
+        while !chunk.is_empty() {
+            let n = retry(|| writer.write(chunk));
+            assert!(n > 0 && n <= chunk.len());
+            chunk = &chunk[n..];
+        }
+        offset += len;
+        if flush {
+            retry(|| writer.flush());
+        }
+    }
+    retry(|| writer.try_finish());
+    let sink = writer.finish().unwrap();
+    (sink.out, sink.faults)
+}
+
+fn writer_property(seed: u64) -> TestResult {
+    let mut rng = Rng::new(seed);
+    let (config, data) = common::random_case(&mut rng);
+    let steps = plan(&mut rng, data.len(), config.get_buffer_size());
+    let reliable = FlakySink {
+        out: Vec::new(),
+        rng: Rng::new(seed ^ 7),
+        fault_percent: 0,
+        faults: 0,
+    };
+    let flaky = FlakySink {
+        out: Vec::new(),
+        rng: Rng::new(seed ^ 9),
+        fault_percent: 1 + rng.below(40),
+        faults: 0,
+    };
+    let (expected, _) = write_with(reliable, &config, &data, &steps);
+    let (got, _faults) = write_with(flaky, &config, &data, &steps);
+    // The same blocks in the same order: faults change nothing in the stream.
+    if got != expected {
+        return TestResult::error(format!("stream differs under faults, {config:?}"));
+    }
+    let mut decoded = Vec::new();
+    Lz4StreamReader::with_config(&got[..], config)
+        .unwrap()
+        .read_to_end(&mut decoded)
+        .unwrap();
+    TestResult::from_bool(decoded == data)
+}
+
+#[test]
+fn writer_survives_short_writes_and_errors() {
+    QuickCheck::new()
+        .tests(150)
+        .quickcheck(writer_property as fn(u64) -> TestResult);
+}
+
+fn reader_property(seed: u64, use_bufread: bool) -> TestResult {
+    let mut rng = Rng::new(seed);
+    let (config, data) = common::random_case(&mut rng);
+    let mut writer = Lz4StreamWriter::with_config(Vec::new(), config.clone()).unwrap();
+    let mut offset = 0;
+    for (len, flush) in plan(&mut rng, data.len(), config.get_buffer_size()) {
+        writer.write_all(&data[offset..offset + len]).unwrap();
+        offset += len;
+        if flush {
+            writer.flush().unwrap();
+        }
+    }
+    let stream = writer.finish().unwrap();
+    let source = FlakySource {
+        data: stream,
+        pos: 0,
+        rng: Rng::new(seed ^ 3),
+        fault_percent: rng.below(50),
+    };
+    let mut reader = Lz4StreamReader::with_config(source, config).unwrap();
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; 1 + rng.below(100_000)];
+    loop {
+        let n = if use_bufread {
+            let available = retry(|| reader.fill_buf().map(|b| b.len()));
+            if available == 0 {
+                break;
+            }
+            let take = 1 + rng.below(available);
+            out.extend_from_slice(&reader.fill_buf().unwrap()[..take]);
+            reader.consume(take);
+            take
+        } else {
+            let want = 1 + rng.below(buf.len());
+            let n = retry(|| reader.read(&mut buf[..want]));
+            out.extend_from_slice(&buf[..n]);
+            n
+        };
+        if n == 0 {
+            break;
+        }
+    }
+    assert!(reader.is_finished());
+    TestResult::from_bool(out == data)
+}
+
+#[test]
+fn reader_survives_short_reads_and_errors() {
+    QuickCheck::new()
+        .tests(150)
+        .quickcheck((|seed| reader_property(seed, false)) as fn(u64) -> TestResult);
+}
+
+#[test]
+fn bufread_survives_short_reads_and_errors() {
+    QuickCheck::new()
+        .tests(100)
+        .quickcheck((|seed| reader_property(seed, true)) as fn(u64) -> TestResult);
+}
+
+/// A sink that refuses everything until told otherwise, like a full socket.
+struct Gate {
+    open: bool,
+    out: Vec<u8>,
+}
+
+impl Write for Gate {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if !self.open {
+            return Err(ErrorKind::WouldBlock.into());
+        }
+        self.out.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        if self.open {
+            Ok(())
+        } else {
+            Err(ErrorKind::WouldBlock.into())
+        }
+    }
+}
+
+#[test]
+fn blocked_sink_holds_one_block_and_accepts_nothing_more() {
+    let config = StreamConfig::default().buffer_size(1024);
+    let mut writer = Lz4StreamWriter::with_config(
+        Gate {
+            open: false,
+            out: vec![],
+        },
+        config.clone(),
+    )
+    .unwrap();
+    let data = common::sample("text", 5000, 1);
+    // The first page is accepted and compressed; its block cannot go out.
+    assert_eq!(writer.write(&data).unwrap(), 1024);
+    // Nothing more is accepted while that block is pending: memory stays bounded.
+    for _ in 0..3 {
+        assert_eq!(
+            writer.write(&data[1024..]).unwrap_err().kind(),
+            ErrorKind::WouldBlock
+        );
+    }
+    assert_eq!(writer.flush().unwrap_err().kind(), ErrorKind::WouldBlock);
+    writer.get_mut().open = true;
+    writer.write_all(&data[1024..]).unwrap();
+    let out = writer.finish().unwrap().out;
+    let mut decoded = Vec::new();
+    Lz4StreamReader::with_config(&out[..], config)
+        .unwrap()
+        .read_to_end(&mut decoded)
+        .unwrap();
+    assert_eq!(decoded, data);
+}
+
+#[test]
+fn reader_resumes_after_would_block_inside_prefix_and_body() {
+    // A source that delivers one byte per call and says WouldBlock between them.
+    struct Trickle {
+        data: Vec<u8>,
+        pos: usize,
+        ready: bool,
+    }
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.ready = !self.ready;
+            if !self.ready {
+                return Err(ErrorKind::WouldBlock.into());
+            }
+            if self.pos == self.data.len() || buf.is_empty() {
+                return Ok(0);
+            }
+            buf[0] = self.data[self.pos];
+            self.pos += 1;
+            Ok(1)
+        }
+    }
+    let data = common::sample("binary", 20_000, 5);
+    let config = StreamConfig::default().buffer_size(4096);
+    let mut writer = Lz4StreamWriter::with_config(Vec::new(), config.clone()).unwrap();
+    writer.write_all(&data).unwrap();
+    let stream = writer.finish().unwrap();
+    let source = Trickle {
+        data: stream,
+        pos: 0,
+        ready: false,
+    };
+    let mut reader = Lz4StreamReader::with_config(source, config).unwrap();
+    let mut out = Vec::new();
+    let mut would_block = 0;
+    let mut buf = [0u8; 777];
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            Err(err) if err.kind() == ErrorKind::WouldBlock => would_block += 1,
+            Err(err) => panic!("{err}"),
+        }
+    }
+    assert!(would_block > 1000);
+    assert_eq!(out, data);
+}
+
+#[test]
+fn writer_reports_a_real_error_and_loses_nothing_when_retried() {
+    // A sink that fails with a hard error once, in the middle of a block.
+    struct FailOnce {
+        out: Vec<u8>,
+        failed: bool,
+    }
+    impl Write for FailOnce {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if !self.failed && self.out.len() > 100 {
+                self.failed = true;
+                return Err(io::Error::other("disk hiccup"));
+            }
+            let n = buf.len().min(50);
+            self.out.extend_from_slice(&buf[..n]);
+            Ok(n)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    let data = common::sample("text", 100_000, 9);
+    let config = StreamConfig::default().buffer_size(8192);
+    let mut writer = Lz4StreamWriter::with_config(
+        FailOnce {
+            out: vec![],
+            failed: false,
+        },
+        config.clone(),
+    )
+    .unwrap();
+    let mut offset = 0;
+    let mut errors = 0;
+    while offset < data.len() {
+        match writer.write(&data[offset..]) {
+            Ok(n) => offset += n,
+            Err(err) => {
+                assert_eq!(err.to_string(), "disk hiccup");
+                errors += 1;
+            }
+        }
+    }
+    let out = writer.finish().unwrap().out;
+    assert_eq!(errors, 1);
+    let mut decoded = Vec::new();
+    Lz4StreamReader::with_config(&out[..], config)
+        .unwrap()
+        .read_to_end(&mut decoded)
+        .unwrap();
+    assert_eq!(decoded, data);
+}
