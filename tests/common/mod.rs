@@ -38,7 +38,11 @@ pub fn data_dir() -> PathBuf {
 
 /// Every vector python-lz4 wrote (`tests/data/python-lz4`).
 pub fn python_vectors() -> Vec<Vector> {
-    let dir = data_dir().join("python-lz4");
+    load_vectors(&data_dir().join("python-lz4"))
+}
+
+/// The vectors of a directory in `tools/pylz4_vectors.py`'s layout.
+pub fn load_vectors(dir: &Path) -> Vec<Vector> {
     let manifest: serde_json::Value =
         serde_json::from_slice(&fs::read(dir.join("manifest.json")).unwrap()).unwrap();
     manifest
