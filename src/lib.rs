@@ -47,3 +47,8 @@ pub use config::{
 pub use error::{BlockPart, ConfigError, Corruption, Error};
 pub use read::Lz4StreamReader;
 pub use write::Lz4StreamWriter;
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
