@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod liblz4;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
