@@ -1,0 +1,310 @@
+//! `lz4s`: compress and decompress LZ4 block-stream files (python-lz4's
+//! `lz4.stream`, liblz4's double-buffer example) from the command line.
+//!
+//! Everything streams: input is read in fixed-size pieces and output written
+//! as it is produced, so memory depends on the page size, never on the input.
+//! Output files go through a temporary file that is renamed into place only
+//! when the whole run succeeded.
+
+mod args;
+mod files;
+mod report;
+
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+use lz4_stream::{Lz4StreamReader, Lz4StreamWriter, StreamConfig};
+
+use crate::args::{Cli, Command, FileArgs};
+use crate::files::{Input, Output};
+use crate::report::{Counts, Report};
+
+/// Size of the read and write buffers: large enough that system calls are
+/// rare, small enough not to matter next to a page.
+const IO_BUFFER: usize = 128 * 1024;
+
+/// Why a run failed, which decides the exit status.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad arguments: exit status 2.
+    Usage(String),
+    /// The run itself failed (I/O, corrupt data, existing output): status 1.
+    Runtime(String),
+    /// stdout was closed by its reader: stop quietly.
+    BrokenPipe,
+}
+
+impl Failure {
+    /// A runtime failure about the file called `name`.
+    pub fn io(name: &str, err: io::Error) -> Failure {
+        Failure::Runtime(format!("{name}: {err}"))
+    }
+}
+
+fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        // A panic is a bug; still, say it in one line and without a backtrace.
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let _ = writeln!(
+            io::stderr(),
+            "lz4s: internal error{place}: {message}; please report it"
+        );
+    }));
+    // On Ctrl-C or SIGTERM, delete the temporary output before exiting (the
+    // handler runs on its own thread). If it cannot be installed, an
+    // interrupted run may leave a hidden .NAME.*.tmp file, nothing worse.
+    let _ = ctrlc::set_handler(|| {
+        files::remove_pending();
+        std::process::exit(130);
+    });
+
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // --help and --version come here too, with status 0. A closed
+            // stdout must not turn them into a panic, so ignore print errors.
+            let _ = err.print();
+            return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
+        }
+    };
+    let result = match &cli.command {
+        Command::Compress(args) => args
+            .config()
+            .and_then(|config| compress(&args.files, config)),
+        Command::Decompress(args) => args
+            .format
+            .config()
+            .and_then(|config| decompress(&args.files, config)),
+    };
+    match result {
+        Ok(()) | Err(Failure::BrokenPipe) => ExitCode::SUCCESS,
+        Err(Failure::Runtime(message)) => {
+            let _ = writeln!(io::stderr(), "lz4s: {message}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Usage(message)) => {
+            let _ = writeln!(io::stderr(), "lz4s: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// INPUT and OUTPUT as paths, `None` meaning stdin / stdout; a missing OUTPUT
+/// is derived from INPUT by `default_output`.
+fn resolve_paths(
+    files: &FileArgs,
+    default_output: impl FnOnce(&Path) -> Result<PathBuf, Failure>,
+) -> Result<(Option<PathBuf>, Option<PathBuf>), Failure> {
+    let input = (!args::is_std(&files.input))
+        .then(|| files.input.clone())
+        .flatten();
+    let output = match (&files.output, &input) {
+        (Some(_), _) if args::is_std(&files.output) => None,
+        (Some(output), _) => Some(output.clone()),
+        (None, None) => None,
+        (None, Some(input)) => Some(default_output(input)?),
+    };
+    // -k needs no action: lz4s never deletes INPUT.
+    let _ = files.keep;
+    Ok((input, output))
+}
+
+/// Opens INPUT and OUTPUT and sets up reporting.
+fn open(
+    files: &FileArgs,
+    input: Option<&Path>,
+    output: Option<&Path>,
+    compressing: bool,
+) -> Result<(Input, String, Output, Report), Failure> {
+    let (input, input_name, input_size) = Input::open(input)?;
+    let output = match output {
+        None => Output::stdout(),
+        Some(path) => Output::file(path, files.force)?,
+    };
+    let report = Report::new(
+        format!("{input_name} -> {}", output.name()),
+        compressing,
+        files.quiet,
+        files.verbose,
+        input_size,
+    );
+    Ok((input, input_name, output, report))
+}
+
+fn compress(files: &FileArgs, config: StreamConfig) -> Result<(), Failure> {
+    let (input, output) = resolve_paths(files, |input| Ok(args::compressed_name(input)))?;
+    let (input, input_name, output, mut report) =
+        open(files, input.as_deref(), output.as_deref(), true)?;
+    let result = compress_stream(input, &input_name, output, config, &mut report);
+    match result {
+        Ok(counts) => report.finish(counts),
+        Err(_) => report.clear(),
+    }
+    result.map(|_| ())
+}
+
+fn compress_stream(
+    mut input: Input,
+    input_name: &str,
+    output: Output,
+    config: StreamConfig,
+    report: &mut Report,
+) -> Result<Counts, Failure> {
+    let target = output.target().clone();
+    let mut writer = Lz4StreamWriter::with_config(
+        BufWriter::with_capacity(IO_BUFFER, Counting::new(output)),
+        config,
+    )
+    .map_err(|err| Failure::Usage(err.to_string()))?;
+    let mut buf = vec![0u8; IO_BUFFER];
+    let mut counts = Counts::default();
+    loop {
+        let n = match input.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(Failure::io(input_name, err)),
+        };
+        if let Err(err) = writer.write_all(&buf[..n]) {
+            return Err(target.error(err));
+        }
+        counts.read += n as u64;
+        counts.plain += n as u64;
+        counts.packed = writer.get_ref().get_ref().count;
+        report.tick(counts);
+    }
+    // finish writes the last block (and the end marker) and flushes the
+    // BufWriter, so into_inner has nothing left to write.
+    let buffered = writer.finish().map_err(|err| target.error(err))?;
+    let counting = buffered
+        .into_inner()
+        .map_err(|err| target.error(err.into_error()))?;
+    counts.packed = counting.count;
+    counting.inner.commit()?;
+    Ok(counts)
+}
+
+fn decompress(files: &FileArgs, config: StreamConfig) -> Result<(), Failure> {
+    let (input, output) = resolve_paths(files, |input| {
+        args::decompressed_name(input).map_err(Failure::Usage)
+    })?;
+    let (input, input_name, output, mut report) =
+        open(files, input.as_deref(), output.as_deref(), false)?;
+    let result = decompress_stream(input, &input_name, output, config, &mut report);
+    match result {
+        Ok(counts) => report.finish(counts),
+        Err(_) => report.clear(),
+    }
+    result.map(|_| ())
+}
+
+fn decompress_stream(
+    input: Input,
+    input_name: &str,
+    output: Output,
+    config: StreamConfig,
+    report: &mut Report,
+) -> Result<Counts, Failure> {
+    let mut reader = Lz4StreamReader::with_config(
+        BufReader::with_capacity(IO_BUFFER, Counting::new(input)),
+        config,
+    )
+    .map_err(|err| Failure::Usage(err.to_string()))?;
+    let mut writer = BufWriter::with_capacity(IO_BUFFER, output);
+    let mut counts = Counts::default();
+    loop {
+        // Hand out each decoded page straight from the reader's window.
+        let chunk = match reader.fill_buf() {
+            Ok(chunk) => chunk,
+            Err(err) => return Err(input_failure(input_name, err)),
+        };
+        if chunk.is_empty() {
+            break;
+        }
+        let n = chunk.len();
+        if let Err(err) = writer.write_all(chunk) {
+            return Err(writer.get_ref().target().error(err));
+        }
+        reader.consume(n);
+        counts.plain += n as u64;
+        counts.read = reader.get_ref().get_ref().count;
+        counts.packed = counts.read;
+        report.tick(counts);
+    }
+    // The reader stops at an end marker; anything after it means the file is
+    // not what it seems (say, two streams glued together), so refuse it.
+    let source = reader.get_mut();
+    let rest = match source.fill_buf() {
+        Ok(rest) => rest.len() as u64,
+        Err(err) => return Err(Failure::io(input_name, err)),
+    };
+    if rest > 0 {
+        let offset = source.get_ref().count - rest;
+        return Err(Failure::Runtime(format!(
+            "{input_name}: unexpected data after the end marker (stream offset {offset})"
+        )));
+    }
+    counts.read = source.get_ref().count;
+    counts.packed = counts.read;
+    let output = writer.into_inner().map_err(|err| {
+        let (err, writer) = err.into_parts();
+        writer.get_ref().target().error(err)
+    })?;
+    output.commit()?;
+    Ok(counts)
+}
+
+/// A read error while decompressing: I/O, or a corrupt or truncated stream.
+/// Corruption is most often a wrong -B, -p or -D, so say so.
+fn input_failure(name: &str, err: io::Error) -> Failure {
+    if err.kind() == io::ErrorKind::InvalidData {
+        Failure::Runtime(format!(
+            "{name}: {err} (if the data is intact, -B, -p and -D differ from the writer's)"
+        ))
+    } else {
+        Failure::io(name, err)
+    }
+}
+
+/// Counts the bytes that pass through, for progress and the summary.
+struct Counting<T> {
+    inner: T,
+    count: u64,
+}
+
+impl<T> Counting<T> {
+    fn new(inner: T) -> Self {
+        Counting { inner, count: 0 }
+    }
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count += n as u64;
+        Ok(n)
+    }
+}
+
+impl<W: Write> Write for Counting<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.count += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
