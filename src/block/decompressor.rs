@@ -2,6 +2,7 @@
 
 use std::ops::Range;
 
+use crate::block::decode::{decode_block, BlockError};
 use crate::block::window::Window;
 use crate::config::{SizePrefix, StreamConfig};
 use crate::error::{Corruption, Error};
@@ -164,15 +165,12 @@ impl Decompressor {
         // Every byte of an LZ4 block yields at most 255 bytes of output, so a
         // small block never needs a whole (possibly huge) page of room.
         let room = buffer_size.min(block.len().saturating_mul(255));
-        let (history, out) = self.window.split_for_output(room);
-        let len = lz4_flex::block::decompress_into_with_dict(block, out, history).map_err(
-            |err| match err {
-                lz4_flex::block::DecompressError::OutputTooSmall { .. } if room == buffer_size => {
-                    Corruption::PageOverflow { buffer_size }
-                }
-                other => Corruption::InvalidBlock(other.to_string()),
-            },
-        )?;
+        let (buf, pos) = self.window.output_space(room);
+        let end = decode_block(block, buf, pos, pos + room).map_err(|err| match err {
+            BlockError::PageOverflow => Corruption::PageOverflow { buffer_size },
+            other => Corruption::InvalidBlock(other.to_string()),
+        })?;
+        let len = end - pos;
         self.last = self.window.commit(len);
         self.blocks += 1;
         Ok(len)

@@ -8,6 +8,7 @@
 //! queues, a length you store elsewhere).
 
 mod compressor;
+mod decode;
 mod decompressor;
 mod window;
 

@@ -1,25 +1,44 @@
 //! The decoder's history window: the last 64 KiB of output (initially the
-//! dictionary) followed by room for the next page, in one allocation.
+//! dictionary) followed by free room for the next pages, in one allocation, so
+//! each block decodes in place right after the history it refers to.
 
 use std::ops::Range;
 
+use crate::block::decode::WILD_MARGIN;
 use crate::config::WINDOW_SIZE;
 
-/// Free space kept after the history, beyond one page, so the 64 KiB slide to
-/// the front happens rarely: its copy then costs a small fraction of the bytes
-/// decoded, not a page per block.
+/// The least free space kept after the history. When the free space runs out,
+/// the last 64 KiB move to the front; with this much room that copy costs at
+/// most a quarter of a byte per byte decoded, whatever the page size.
 const MIN_SLACK: usize = 256 * 1024;
+
+/// Above this page size, one page of slack suffices: the 64 KiB move then
+/// costs under 0.4 % of a page.
+const ONE_PAGE_SLACK_FROM: usize = 16 << 20;
 
 /// History and fresh output in one buffer.
 ///
 /// `buf[..end]` is everything decoded so far that is still kept (of which only
-/// the last [`WINDOW_SIZE`] bytes can be referred to); `buf[end..]` is free.
+/// the last [`WINDOW_SIZE`] bytes can be referred to); `buf[end..]` is free,
+/// and the decoder may scribble over it.
 #[derive(Debug)]
 pub(crate) struct Window {
     buf: Vec<u8>,
     end: usize,
-    /// The most the buffer may grow to: 64 KiB of history plus the slack.
+    /// The most the buffer may grow to: 64 KiB of history, the slack and the
+    /// decoder's margin for fixed-size copies.
     max_len: usize,
+}
+
+/// Free space kept after the history for pages of `buffer_size` bytes: a whole
+/// number of pages, at least [`MIN_SLACK`] and two pages (one page for huge
+/// pages).
+pub(crate) fn slack(buffer_size: usize) -> usize {
+    if buffer_size >= ONE_PAGE_SLACK_FROM {
+        return buffer_size;
+    }
+    let pages = MIN_SLACK.div_ceil(buffer_size).max(2);
+    pages * buffer_size
 }
 
 impl Window {
@@ -28,36 +47,29 @@ impl Window {
     /// need it, so a huge page size costs nothing until a block is that large.
     pub(crate) fn new(buffer_size: usize, dictionary: &[u8]) -> Window {
         let dictionary = &dictionary[dictionary.len().saturating_sub(WINDOW_SIZE)..];
-        let slack = if buffer_size <= MIN_SLACK / 4 {
-            MIN_SLACK
-        } else {
-            // Large pages: up to four of them, but never more than one page
-            // beyond a 16 MiB budget, so the overhead stays within a page.
-            buffer_size.saturating_mul(4).min(buffer_size.max(16 << 20))
-        };
         let mut buf = Vec::with_capacity(dictionary.len().max(4096));
         buf.extend_from_slice(dictionary);
         Window {
             end: buf.len(),
             buf,
-            max_len: WINDOW_SIZE + slack,
+            max_len: WINDOW_SIZE + slack(buffer_size) + WILD_MARGIN,
         }
     }
 
-    /// The history a new block may refer to and `room` free bytes after it.
+    /// The whole buffer, with at least `room` free bytes (plus the decoder's
+    /// margin) after the history, and where the free space starts: decode into
+    /// `buf[pos..pos + room]` with `buf[..pos]` as history.
     ///
     /// `room` must not exceed the page size the window was built for.
-    pub(crate) fn split_for_output(&mut self, room: usize) -> (&[u8], &mut [u8]) {
-        if self.buf.len() - self.end < room {
+    pub(crate) fn output_space(&mut self, room: usize) -> (&mut [u8], usize) {
+        if self.buf.len() - self.end < room + WILD_MARGIN {
             self.make_room(room);
         }
-        let (history, free) = self.buf.split_at_mut(self.end);
-        let history = &history[self.end.saturating_sub(WINDOW_SIZE)..];
-        (history, &mut free[..room])
+        (&mut self.buf[..], self.end)
     }
 
-    /// Marks `len` bytes written after the history as decoded output and
-    /// returns where they are.
+    /// Marks the `len` bytes written at the start of the free space as decoded
+    /// output and returns where they are.
     pub(crate) fn commit(&mut self, len: usize) -> Range<usize> {
         let start = self.end;
         self.end += len;
@@ -71,17 +83,20 @@ impl Window {
 
     #[cold]
     fn make_room(&mut self, room: usize) {
+        let needed = room + WILD_MARGIN;
         // Slide the last 64 KiB to the front; older output can never be
         // referred to again.
         if self.end > WINDOW_SIZE {
             self.buf.copy_within(self.end - WINDOW_SIZE..self.end, 0);
             self.end = WINDOW_SIZE;
         }
-        if self.buf.len() - self.end < room {
+        if self.buf.len() - self.end < needed {
             // Grow geometrically up to the budget, at least to what is needed.
-            let needed = self.end + room;
+            // `reserve_exact`: the Vec's own doubling would overshoot the budget.
             let grown = (self.buf.len() * 2).min(self.max_len);
-            self.buf.resize(needed.max(grown), 0);
+            let new_len = (self.end + needed).max(grown);
+            self.buf.reserve_exact(new_len - self.buf.len());
+            self.buf.resize(new_len, 0);
         }
     }
 
@@ -97,18 +112,35 @@ mod tests {
 
     #[test]
     fn keeps_the_last_64k_across_slides() {
-        let mut window = Window::new(1000, b"dict");
-        let mut all = b"dict".to_vec();
-        for i in 0..2000u32 {
-            let (history, free) = window.split_for_output(1000);
-            let keep = all.len().min(WINDOW_SIZE);
-            assert_eq!(history, &all[all.len() - keep..]);
-            for (j, byte) in free.iter_mut().enumerate() {
-                *byte = (i as usize * 7 + j) as u8;
+        for page in [1000, 8192, 65_536, 100_000] {
+            let mut window = Window::new(page, b"dict");
+            let mut all = b"dict".to_vec();
+            for i in 0..(3_000_000 / page) {
+                let (buf, pos) = window.output_space(page);
+                assert!(buf.len() >= pos + page + WILD_MARGIN);
+                let keep = all.len().min(WINDOW_SIZE);
+                assert_eq!(&buf[pos - keep..pos], &all[all.len() - keep..]);
+                for (j, byte) in buf[pos..pos + page].iter_mut().enumerate() {
+                    *byte = (i * 7 + j) as u8;
+                }
+                let range = window.commit(page);
+                all.extend_from_slice(window.get(range));
             }
-            let range = window.commit(1000);
-            all.extend_from_slice(window.get(range));
+            assert!(
+                window.capacity() <= WINDOW_SIZE + slack(page) + WILD_MARGIN,
+                "page {page}: {}",
+                window.capacity()
+            );
         }
-        assert!(window.capacity() <= WINDOW_SIZE + MIN_SLACK + 4096);
+    }
+
+    #[test]
+    fn slack_is_whole_pages_and_bounded() {
+        assert_eq!(slack(8192), 256 * 1024);
+        assert_eq!(slack(65_536), 256 * 1024);
+        assert_eq!(slack(100_000), 300_000);
+        assert_eq!(slack(1 << 20), 2 << 20);
+        assert_eq!(slack(64 << 20), 64 << 20);
+        assert_eq!(slack(1), MIN_SLACK);
     }
 }

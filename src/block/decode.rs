@@ -1,0 +1,596 @@
+//! The LZ4 block decoder: one raw block decoded in place, right after the
+//! history it refers to, in one buffer (liblz4's "prefix mode").
+//!
+//! Because the history and the new output share one buffer, every match is a
+//! copy inside that buffer, whether it reaches into the previous block, the
+//! dictionary or the block itself. Each sequence is validated once, before any
+//! byte of it is copied; the copies themselves then use fixed-size chunks
+//! (16 or 32 bytes) that may write a little past the sequence's end into free
+//! space, which later sequences overwrite — the "wild copy" of liblz4, done
+//! with bounds-checked slices.
+//!
+//! Validation follows liblz4's `LZ4_decompress_safe` with the page as the
+//! output capacity: everything it always rejects is rejected here too, and
+//! nothing it accepts (in particular no block any conforming encoder writes) is
+//! rejected. The rules are:
+//!
+//! - every length, offset and literal run must lie inside the block;
+//! - an offset of 0, or one reaching before the start of the history, is
+//!   invalid;
+//! - the output may never pass the end of the page;
+//! - the block ends exactly after a run of literals (the last sequence has no
+//!   match), and only a last sequence's literals may end within the last
+//!   [`MF_LIMIT`] bytes of the page; a match may not end within the last
+//!   [`LAST_LITERALS`] bytes of the page.
+//!
+//! liblz4 enforces the last two rules against the capacity of the output
+//! buffer, which for the stream decoders is one page; they are checked the
+//! same way here. `lz4_flex` does not check them at all.
+
+use std::fmt;
+
+/// The shortest match LZ4 encodes; the token's match length counts from here.
+const MIN_MATCH: usize = 4;
+/// The last literals of a page: no match may end in them.
+pub(crate) const LAST_LITERALS: usize = 5;
+/// A run of literals that ends within this many bytes of the page end must be
+/// the block's last.
+pub(crate) const MF_LIMIT: usize = 12;
+/// Free bytes the fast copies may write beyond the end of the page. A buffer
+/// with this much room after `limit` never takes the exact (slower) copy
+/// paths; with less, the decoder is still correct, only slower near the end.
+pub(crate) const WILD_MARGIN: usize = 64;
+/// The widest fixed-size chunk a copy writes.
+const CHUNK: usize = 32;
+
+/// Why a block is not valid LZ4 (or does not fit its page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BlockError {
+    /// The block ends where a token was expected (it ended after a match).
+    MissingToken { at: usize },
+    /// A literal or match length's extra bytes run past the end of the block.
+    LengthPastInput { at: usize },
+    /// A run of literals is longer than what is left of the block.
+    LiteralsPastInput { at: usize, len: usize, left: usize },
+    /// The block ends inside a match offset.
+    OffsetPastInput { at: usize },
+    /// A match offset of 0.
+    OffsetZero { at: usize },
+    /// A match offset reaching before the start of the history.
+    OffsetBeforeHistory {
+        at: usize,
+        offset: usize,
+        available: usize,
+    },
+    /// The output would pass the end of the page.
+    PageOverflow,
+    /// A run of literals that is not the last ends within the page's last
+    /// [`MF_LIMIT`] bytes.
+    LiteralsNotLast { at: usize },
+    /// A match ends within the page's last [`LAST_LITERALS`] bytes.
+    MatchInLastLiterals { at: usize },
+}
+
+impl fmt::Display for BlockError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            BlockError::MissingToken { at } => {
+                write!(f, "block ends after a match, at byte {at}, where a token was expected")
+            }
+            BlockError::LengthPastInput { at } => {
+                write!(f, "length at byte {at} runs past the end of the block")
+            }
+            BlockError::LiteralsPastInput { at, len, left } => write!(
+                f,
+                "{len} literals at byte {at}, but only {left} bytes are left in the block"
+            ),
+            BlockError::OffsetPastInput { at } => {
+                write!(f, "block ends inside the match offset at byte {at}")
+            }
+            BlockError::OffsetZero { at } => write!(f, "match offset 0 at byte {at}"),
+            BlockError::OffsetBeforeHistory {
+                at,
+                offset,
+                available,
+            } => write!(
+                f,
+                "match offset {offset} at byte {at} reaches before the start of the history ({available} bytes available)"
+            ),
+            // The caller reports this one as `Corruption::PageOverflow`.
+            BlockError::PageOverflow => write!(f, "block decodes to more than one page"),
+            BlockError::LiteralsNotLast { at } => write!(
+                f,
+                "sequence at byte {at} continues after literals that end within the last {MF_LIMIT} bytes of the page"
+            ),
+            BlockError::MatchInLastLiterals { at } => write!(
+                f,
+                "match at byte {at} ends within the last {LAST_LITERALS} bytes of the page, which must be literals"
+            ),
+        }
+    }
+}
+
+/// Decodes the LZ4 block `input` into `buf[pos..]` and returns the end of the
+/// output (`pos` plus the decoded length).
+///
+/// `buf[..pos]` is the history matches may refer to (offsets reach at most
+/// 65 535 bytes back, so at most its last 64 KiB matter). The output may not
+/// pass `limit`, the end of the page; bytes of `buf` from the end of the output
+/// up to `buf.len()` may be overwritten. `buf[..pos]` is never written, so on
+/// error the history is intact.
+///
+/// Requires `pos <= limit <= buf.len()`.
+pub(crate) fn decode_block(
+    input: &[u8],
+    buf: &mut [u8],
+    pos: usize,
+    limit: usize,
+) -> Result<usize, BlockError> {
+    debug_assert!(pos <= limit && limit <= buf.len());
+    let limit = limit.min(buf.len());
+    // Literal runs that end past this must be the last one; matches must end
+    // at or before `match_limit`.
+    let literal_limit = limit.saturating_sub(MF_LIMIT);
+    let match_limit = limit.saturating_sub(LAST_LITERALS);
+    // Matches ending at or before this can use the wild copies.
+    let wild_limit = buf.len().saturating_sub(CHUNK);
+    let mut ip = 0;
+    let mut op = pos;
+    loop {
+        let Some(&token) = input.get(ip) else {
+            return Err(BlockError::MissingToken { at: ip });
+        };
+        let seq_start = ip;
+        ip += 1;
+
+        // Literals.
+        let mut lit = usize::from(token >> 4);
+        if lit == 15 {
+            lit = lit.saturating_add(read_length(input, &mut ip)?);
+        }
+        let left = input.len() - ip;
+        if lit >= left {
+            if lit > left {
+                return Err(BlockError::LiteralsPastInput {
+                    at: seq_start,
+                    len: lit,
+                    left,
+                });
+            }
+            // The last sequence: literals only, up to the end of the block.
+            if lit > limit - op {
+                return Err(BlockError::PageOverflow);
+            }
+            buf[op..op + lit].copy_from_slice(&input[ip..]);
+            return Ok(op + lit);
+        }
+        // Not the last sequence (at least one byte follows the literals).
+        if op + lit > literal_limit {
+            return Err(if lit > limit - op {
+                BlockError::PageOverflow
+            } else {
+                BlockError::LiteralsNotLast { at: seq_start }
+            });
+        }
+        copy_literals(input, ip, buf, op, lit);
+        ip += lit;
+        op += lit;
+
+        // The match.
+        let Some(offset) = input.get(ip..ip + 2) else {
+            return Err(BlockError::OffsetPastInput { at: ip });
+        };
+        let offset = usize::from(u16::from_le_bytes([offset[0], offset[1]]));
+        if offset == 0 {
+            return Err(BlockError::OffsetZero { at: ip });
+        }
+        if offset > op {
+            return Err(BlockError::OffsetBeforeHistory {
+                at: ip,
+                offset,
+                available: op,
+            });
+        }
+        ip += 2;
+        let mut len = usize::from(token & 15);
+        if len == 15 {
+            len = len.saturating_add(read_length(input, &mut ip)?);
+        }
+        len += MIN_MATCH;
+        if len > match_limit.saturating_sub(op) {
+            return Err(if len > limit - op {
+                BlockError::PageOverflow
+            } else {
+                BlockError::MatchInLastLiterals { at: seq_start }
+            });
+        }
+        let src = op - offset;
+        if op + len <= wild_limit {
+            copy_match_wild(buf, src, op, len);
+        } else {
+            copy_match_exact(buf, src, op, len);
+        }
+        op += len;
+    }
+}
+
+/// Reads the extra bytes of a literal or match length (a run of 255s ended by
+/// a smaller byte) and returns their sum.
+#[inline]
+fn read_length(input: &[u8], ip: &mut usize) -> Result<usize, BlockError> {
+    let mut sum: usize = 0;
+    loop {
+        let Some(&byte) = input.get(*ip) else {
+            return Err(BlockError::LengthPastInput { at: *ip });
+        };
+        *ip += 1;
+        // Saturating: on 32-bit targets a long run of 255s could wrap, and a
+        // saturated length fails the page check anyway.
+        sum = sum.saturating_add(usize::from(byte));
+        if byte != 255 {
+            return Ok(sum);
+        }
+    }
+}
+
+/// Copies `len` literals from `input[ip..]` to `buf[op..]`; `len` is known to
+/// fit both. Short runs (the common case) copy one fixed chunk that may reach
+/// past the run, when both buffers have room for it.
+#[inline(always)]
+fn copy_literals(input: &[u8], ip: usize, buf: &mut [u8], op: usize, len: usize) {
+    if len <= 16 {
+        if let (Some(src), Some(dst)) = (input.get(ip..ip + 16), buf.get_mut(op..op + 16)) {
+            dst.copy_from_slice(src);
+            return;
+        }
+    } else if len <= 32 {
+        if let (Some(src), Some(dst)) = (input.get(ip..ip + 32), buf.get_mut(op..op + 32)) {
+            dst.copy_from_slice(src);
+            return;
+        }
+    }
+    buf[op..op + len].copy_from_slice(&input[ip..ip + len]);
+}
+
+/// Copies a match of `len` bytes from `buf[src..]` to `buf[op..]` (`src < op`;
+/// the two overlap when `op - src < len`), writing up to [`CHUNK`] - 1 bytes
+/// past `op + len`; `op + len + CHUNK <= buf.len()`.
+#[inline(always)]
+fn copy_match_wild(buf: &mut [u8], src: usize, op: usize, len: usize) {
+    let offset = op - src;
+    if offset >= 32 {
+        // Each chunk reads bytes that are already final: the source of chunk
+        // k ends at `src + 32 (k + 1) <= op + 32 k`.
+        buf.copy_within(src..src + 32, op);
+        let mut done = 32;
+        while done < len {
+            buf.copy_within(src + done..src + done + 32, op + done);
+            done += 32;
+        }
+    } else if offset >= 16 {
+        buf.copy_within(src..src + 16, op);
+        let mut done = 16;
+        while done < len {
+            buf.copy_within(src + done..src + done + 16, op + done);
+            done += 16;
+        }
+    } else {
+        copy_repeating(buf, src, op, len, offset);
+    }
+}
+
+/// An overlapping match with an offset below 16: the output repeats the last
+/// `offset` bytes. Dispatches to a copy specialised for each offset, so the
+/// pattern is built with constant indices.
+#[inline(always)]
+fn copy_repeating(buf: &mut [u8], src: usize, op: usize, len: usize, offset: usize) {
+    match offset {
+        1 => {
+            // A run of one byte: a fill, which the compiler turns into memset.
+            let byte = buf[src];
+            buf[op..op + len].fill(byte);
+        }
+        2 => repeat::<2>(buf, src, op, len),
+        3 => repeat::<3>(buf, src, op, len),
+        4 => repeat::<4>(buf, src, op, len),
+        5 => repeat::<5>(buf, src, op, len),
+        6 => repeat::<6>(buf, src, op, len),
+        7 => repeat::<7>(buf, src, op, len),
+        8 => repeat::<8>(buf, src, op, len),
+        9 => repeat::<9>(buf, src, op, len),
+        10 => repeat::<10>(buf, src, op, len),
+        11 => repeat::<11>(buf, src, op, len),
+        12 => repeat::<12>(buf, src, op, len),
+        13 => repeat::<13>(buf, src, op, len),
+        14 => repeat::<14>(buf, src, op, len),
+        _ => repeat::<15>(buf, src, op, len),
+    }
+}
+
+/// Writes the `O`-byte pattern at `buf[src..src + O]` repeatedly from `op`
+/// (`op == src + O`) for `len` bytes, in 32-byte stores that advance by the
+/// largest multiple of `O` that fits, so every store starts in phase.
+#[inline(always)]
+fn repeat<const O: usize>(buf: &mut [u8], src: usize, op: usize, len: usize) {
+    let mut unit = [0u8; O];
+    unit.copy_from_slice(&buf[src..src + O]);
+    let mut pattern = [0u8; CHUNK];
+    for (i, byte) in pattern.iter_mut().enumerate() {
+        *byte = unit[i % O];
+    }
+    let step = CHUNK / O * O;
+    let mut done = 0;
+    while done < len {
+        buf[op + done..op + done + CHUNK].copy_from_slice(&pattern);
+        done += step;
+    }
+}
+
+/// The exact match copy, for matches too close to the end of `buf` for the
+/// wild copies.
+#[cold]
+fn copy_match_exact(buf: &mut [u8], src: usize, op: usize, len: usize) {
+    if op - src >= len {
+        buf.copy_within(src..src + len, op);
+    } else {
+        // Overlapping: copy in steps of the offset; each step's source is
+        // already final.
+        let offset = op - src;
+        let mut done = 0;
+        while done < len {
+            let n = offset.min(len - done);
+            buf.copy_within(src + done..src + done + n, op + done);
+            done += n;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A block builder for hand-made sequences.
+    #[derive(Default)]
+    struct Block(Vec<u8>);
+
+    impl Block {
+        fn push_len(&mut self, mut extra: usize) {
+            while extra >= 255 {
+                self.0.push(255);
+                extra -= 255;
+            }
+            self.0.push(extra as u8);
+        }
+
+        /// A sequence of `literals` then a match of `len` bytes at `offset`.
+        fn seq(mut self, literals: &[u8], offset: u16, len: usize) -> Self {
+            assert!(len >= MIN_MATCH);
+            let lit_nib = literals.len().min(15);
+            let ml_nib = (len - MIN_MATCH).min(15);
+            self.0.push((lit_nib << 4 | ml_nib) as u8);
+            if lit_nib == 15 {
+                self.push_len(literals.len() - 15);
+            }
+            self.0.extend_from_slice(literals);
+            self.0.extend_from_slice(&offset.to_le_bytes());
+            if ml_nib == 15 {
+                self.push_len(len - MIN_MATCH - 15);
+            }
+            self
+        }
+
+        /// The last sequence: literals only.
+        fn last(mut self, literals: &[u8]) -> Vec<u8> {
+            let lit_nib = literals.len().min(15);
+            self.0.push((lit_nib << 4) as u8);
+            if lit_nib == 15 {
+                self.push_len(literals.len() - 15);
+            }
+            self.0.extend_from_slice(literals);
+            self.0
+        }
+    }
+
+    /// Decodes `block` after `history` into a buffer with `margin` free bytes
+    /// after a page of `page` bytes; returns the output.
+    fn decode(
+        block: &[u8],
+        history: &[u8],
+        page: usize,
+        margin: usize,
+    ) -> Result<Vec<u8>, BlockError> {
+        let mut buf = history.to_vec();
+        // Garbage in the free space: the decoder must not read it.
+        buf.resize(history.len() + page + margin, 0xA5);
+        let end = decode_block(block, &mut buf, history.len(), history.len() + page)?;
+        Ok(buf[history.len()..end].to_vec())
+    }
+
+    /// The obvious byte-at-a-time decoder, as an oracle.
+    fn reference(history: &[u8], literals: &[u8], offset: usize, len: usize) -> Vec<u8> {
+        let mut all = history.to_vec();
+        all.extend_from_slice(literals);
+        for _ in 0..len {
+            all.push(all[all.len() - offset]);
+        }
+        all.split_off(history.len())
+    }
+
+    fn tail() -> &'static [u8] {
+        b"end of the block"
+    }
+
+    #[test]
+    fn overlapping_matches_for_every_small_offset() {
+        let history: Vec<u8> = (0..100u8).map(|i| i.wrapping_mul(37) ^ 0x5A).collect();
+        for offset in 1..=40usize {
+            for len in [
+                4, 5, 15, 16, 17, 18, 19, 31, 32, 33, 63, 64, 65, 200, 1000, 5000,
+            ] {
+                for margin in [0, WILD_MARGIN] {
+                    let literals = &b"abcdefghijklmnopqrstuvwxyz0123456789"[..offset.min(36) / 2];
+                    let block = Block::default()
+                        .seq(literals, offset as u16, len)
+                        .last(tail());
+                    let page = literals.len() + len + tail().len();
+                    let out = decode(&block, &history, page, margin).unwrap();
+                    let mut expected = reference(&history, literals, offset, len);
+                    expected.extend_from_slice(tail());
+                    assert_eq!(out, expected, "offset {offset} len {len} margin {margin}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn matches_into_the_history_and_across_its_end() {
+        let history: Vec<u8> = (0..70_000u32).map(|i| (i % 251) as u8).collect();
+        for offset in [1usize, 7, 16, 100, 65_535] {
+            for len in [4usize, 20, 300, 70_000] {
+                for margin in [0, WILD_MARGIN] {
+                    let block = Block::default().seq(b"xy", offset as u16, len).last(tail());
+                    let page = 2 + len + tail().len();
+                    let out = decode(&block, &history, page, margin).unwrap();
+                    let mut expected = reference(&history, b"xy", offset, len);
+                    expected.extend_from_slice(tail());
+                    assert_eq!(out, expected, "offset {offset} len {len}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn long_literals_and_lengths_with_many_extra_bytes() {
+        let literals: Vec<u8> = (0..1000u32).map(|i| (i * 7) as u8).collect();
+        for lit in [14usize, 15, 16, 17, 32, 33, 269, 270, 271, 1000] {
+            let block = Block::default()
+                .seq(&literals[..lit], 3, 15 + MIN_MATCH + 255 * 2)
+                .last(&literals[..lit]);
+            let out = decode(&block, b"", 4096, WILD_MARGIN).unwrap();
+            let mut expected = reference(b"", &literals[..lit], 3, 15 + MIN_MATCH + 510);
+            expected.extend_from_slice(&literals[..lit]);
+            assert_eq!(out, expected, "lit {lit}");
+        }
+    }
+
+    #[test]
+    fn the_last_sequence_may_have_no_literals_or_fill_the_page() {
+        assert_eq!(decode(&[0x00], b"", 10, 0), Ok(Vec::new()));
+        assert_eq!(decode(&[0x30, 1, 2, 3], b"", 3, 0), Ok(vec![1, 2, 3]));
+        // A match followed by an empty last sequence (liblz4 accepts it when far
+        // from the page end).
+        let block = Block::default().seq(b"abcd", 4, 8).last(b"");
+        assert_eq!(decode(&block, b"", 100, 0), Ok(b"abcdabcdabcd".to_vec()));
+    }
+
+    #[test]
+    fn every_validation_error() {
+        let history = b"0123456789";
+        let ok = Block::default().seq(b"ab", 4, 6).last(b"hello");
+        assert!(decode(&ok, history, 100, 0).is_ok());
+
+        // Empty input and input ending after a match.
+        assert_eq!(
+            decode(&[], history, 100, 0),
+            Err(BlockError::MissingToken { at: 0 })
+        );
+        let mut ends_after_match = Block::default().seq(b"ab", 4, 6).0;
+        let at = ends_after_match.len();
+        assert_eq!(
+            decode(&ends_after_match, history, 100, 0),
+            Err(BlockError::MissingToken { at })
+        );
+        // Truncated inside the offset.
+        ends_after_match.truncate(at - 1);
+        assert_eq!(
+            decode(&ends_after_match, history, 100, 0),
+            Err(BlockError::OffsetPastInput { at: 3 })
+        );
+        // Truncated literal and match lengths.
+        assert_eq!(
+            decode(&[0xF0, 255, 255], history, 10_000, 0),
+            Err(BlockError::LengthPastInput { at: 3 })
+        );
+        assert_eq!(
+            decode(&[0x0F, 4, 0, 255], history, 10_000, 0),
+            Err(BlockError::LengthPastInput { at: 4 })
+        );
+        // Literals past the input.
+        assert_eq!(
+            decode(&[0x50, 1, 2, 3], history, 100, 0),
+            Err(BlockError::LiteralsPastInput {
+                at: 0,
+                len: 5,
+                left: 3
+            })
+        );
+        // Offset 0 and offsets before the history.
+        let zero = Block::default().seq(b"ab", 0, 4).last(b"hello");
+        assert_eq!(
+            decode(&zero, history, 100, 0),
+            Err(BlockError::OffsetZero { at: 3 })
+        );
+        let too_far = Block::default().seq(b"ab", 13, 4).last(b"hello");
+        assert_eq!(
+            decode(&too_far, history, 100, 0),
+            Err(BlockError::OffsetBeforeHistory {
+                at: 3,
+                offset: 13,
+                available: 12
+            })
+        );
+        let just_in = Block::default().seq(b"ab", 12, 4).last(b"hello");
+        assert_eq!(
+            decode(&just_in, history, 100, 0),
+            Ok(b"ab0123hello".to_vec())
+        );
+        // Output past the page: last literals, literals, match.
+        assert_eq!(
+            decode(&[0x30, 1, 2, 3], b"", 2, 0),
+            Err(BlockError::PageOverflow)
+        );
+        let long_literals = Block::default().seq(&[7; 40], 4, 4).last(b"");
+        assert_eq!(
+            decode(&long_literals, b"", 39, 0),
+            Err(BlockError::PageOverflow)
+        );
+        let long_match = Block::default().seq(b"ab", 2, 100).last(b"");
+        assert_eq!(
+            decode(&long_match, b"", 101, 0),
+            Err(BlockError::PageOverflow)
+        );
+        // End-of-block rules, relative to the page end.
+        let block = Block::default().seq(b"ab", 2, 20).last(b"hello");
+        // 2 + 20 + 5 = 27 bytes: fits a 27-byte page exactly.
+        assert!(decode(&block, b"", 27, 0).is_ok());
+        let block = Block::default().seq(b"ab", 2, 20).last(b"hell");
+        assert_eq!(
+            decode(&block, b"", 26, 0),
+            Err(BlockError::MatchInLastLiterals { at: 0 })
+        );
+        assert!(decode(&block, b"", 27, 0).is_ok());
+        let literals_late = Block::default().seq(&[9; 20], 2, 4).last(b"hello");
+        assert_eq!(
+            decode(&literals_late, b"", 31, 0),
+            Err(BlockError::LiteralsNotLast { at: 0 })
+        );
+        assert!(decode(&literals_late, b"", 32, 0).is_ok());
+    }
+
+    #[test]
+    fn never_writes_the_history_or_past_the_buffer() {
+        // A block that fails half-way leaves the history alone.
+        let history = vec![3u8; 1000];
+        let block = Block::default()
+            .seq(&[1; 50], 1, 500)
+            .seq(b"x", 0, 4)
+            .last(b"");
+        let mut buf = history.clone();
+        buf.resize(3000, 0);
+        assert_eq!(
+            decode_block(&block, &mut buf, 1000, 3000),
+            Err(BlockError::OffsetZero { at: 58 })
+        );
+        assert_eq!(&buf[..1000], &history[..]);
+    }
+}
