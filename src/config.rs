@@ -4,6 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::encode::CompressionMode;
 use crate::error::{ConfigError, Error};
 
 /// liblz4's `LZ4_MAX_INPUT_SIZE`: the largest page (and block input) allowed.
@@ -127,6 +128,7 @@ pub struct StreamConfig {
     /// a dictionary can be 64 KiB or more.
     dictionary: Option<Arc<[u8]>>,
     end_marker: bool,
+    mode: CompressionMode,
 }
 
 impl Default for StreamConfig {
@@ -136,6 +138,7 @@ impl Default for StreamConfig {
             size_prefix: SizePrefix::U32,
             dictionary: None,
             end_marker: false,
+            mode: CompressionMode::Default,
         }
     }
 }
@@ -148,6 +151,7 @@ impl fmt::Debug for StreamConfig {
             .field("size_prefix", &self.size_prefix)
             .field("dictionary_len", &self.dictionary.as_ref().map(|d| d.len()))
             .field("end_marker", &self.end_marker)
+            .field("mode", &self.mode)
             .finish()
     }
 }
@@ -194,6 +198,14 @@ impl StreamConfig {
         self
     }
 
+    /// Sets how hard the writer compresses (python-lz4's `mode`,
+    /// `acceleration` and `compression_level`). Only the compressing side
+    /// uses it; readers decode every mode.
+    pub fn mode(mut self, mode: CompressionMode) -> Self {
+        self.mode = mode;
+        self
+    }
+
     /// The page size.
     pub fn get_buffer_size(&self) -> usize {
         self.buffer_size
@@ -212,6 +224,11 @@ impl StreamConfig {
     /// Whether the writer ends the stream with a zero size prefix.
     pub fn get_end_marker(&self) -> bool {
         self.end_marker
+    }
+
+    /// The compression mode.
+    pub fn get_mode(&self) -> CompressionMode {
+        self.mode
     }
 
     /// The part of the dictionary an LZ4 match can reach: its last 64 KiB.
@@ -253,6 +270,7 @@ impl StreamConfig {
             }
             .into());
         }
+        self.mode.validate()?;
         Ok(())
     }
 }

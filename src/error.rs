@@ -159,6 +159,12 @@ pub enum ConfigError {
     /// `SizePrefix::from_bytes` was given a width other than 0, 1, 2 or 4.
     #[error("a size prefix is 0 (out of band), 1, 2 or 4 bytes wide, not {0}")]
     PrefixWidth(usize),
+    /// `CompressionMode::Fast` with an acceleration outside 1 to 65 537.
+    #[error("acceleration {0} is out of range: 1 (default speed) to {max}", max = crate::encode::MAX_ACCELERATION)]
+    Acceleration(u32),
+    /// `CompressionMode::High` with a level outside 1 to 12.
+    #[error("compression level {0} is out of range: 1 to {max} (9 is the usual choice)", max = crate::encode::MAX_LEVEL)]
+    Level(u8),
 }
 
 impl From<Error> for io::Error {

@@ -37,6 +37,7 @@
 
 pub mod block;
 mod config;
+mod encode;
 mod error;
 mod read;
 mod write;
@@ -44,6 +45,7 @@ mod write;
 pub use config::{
     compress_bound, SizePrefix, StreamConfig, DEFAULT_BUFFER_SIZE, MAX_BUFFER_SIZE, WINDOW_SIZE,
 };
+pub use encode::{CompressionMode, MAX_ACCELERATION, MAX_LEVEL};
 pub use error::{BlockPart, ConfigError, Corruption, Error};
 pub use read::Lz4StreamReader;
 pub use write::Lz4StreamWriter;

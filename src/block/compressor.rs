@@ -2,20 +2,9 @@
 
 use std::io;
 
-use crate::config::{StreamConfig, WINDOW_SIZE};
+use crate::config::StreamConfig;
+use crate::encode::Encoder;
 use crate::error::Error;
-
-/// What the next block may refer to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum History {
-    /// The preset dictionary (first block only).
-    Dictionary,
-    /// The previous chunk.
-    PreviousChunk,
-    /// Nothing: the start of a stream without a dictionary, or the block after
-    /// an empty chunk (see [`Compressor::compress`]).
-    Nothing,
-}
 
 /// Turns chunks of at most one page into prefixed LZ4 blocks, each allowed to
 /// refer to the chunk before it — python-lz4's `LZ4StreamCompressor`.
@@ -42,11 +31,9 @@ enum History {
 #[derive(Debug)]
 pub struct Compressor {
     config: StreamConfig,
-    /// The previous chunk: the only history the next block may use, kept
-    /// because the caller's slice is gone by then (the double buffer's other
-    /// page).
-    previous: Vec<u8>,
-    history: History,
+    /// The LZ4 encoder for the configured mode; it keeps the previous chunk
+    /// (the caller's slice is gone by then) and its match-finder tables.
+    encoder: Encoder,
     /// The last block, prefix included, in `out[..out_len]`; reused so
     /// compression allocates nothing per block.
     out: Vec<u8>,
@@ -62,15 +49,10 @@ impl Compressor {
 
     /// A compressor for a configuration already validated.
     pub(crate) fn with_valid_config(config: StreamConfig) -> Self {
-        let history = if config.get_dictionary().is_some() {
-            History::Dictionary
-        } else {
-            History::Nothing
-        };
+        let encoder = Encoder::new(config.get_mode(), config.dictionary_window());
         Compressor {
             config,
-            previous: Vec::new(),
-            history,
+            encoder,
             out: Vec::new(),
             out_len: 0,
         }
@@ -90,6 +72,9 @@ impl Compressor {
     /// python-lz4's own compressor can corrupt the stream after an empty chunk;
     /// this one cannot.
     ///
+    /// The block is compressed in the configured
+    /// [`CompressionMode`](crate::CompressionMode).
+    ///
     /// # Errors
     ///
     /// [`Error::ChunkTooLarge`] when `chunk` is longer than the page size.
@@ -103,19 +88,11 @@ impl Compressor {
         }
         let prefix = self.config.get_size_prefix();
         let width = prefix.width();
-        let capacity = width + lz4_flex::block::get_maximum_output_size(chunk.len());
+        let capacity = width + crate::config::compress_bound(chunk.len());
         if self.out.len() < capacity {
             self.out.resize(capacity, 0);
         }
-        let history: &[u8] = match self.history {
-            History::Dictionary => self.config.dictionary_window(),
-            History::PreviousChunk => {
-                &self.previous[self.previous.len().saturating_sub(WINDOW_SIZE)..]
-            }
-            History::Nothing => &[],
-        };
-        let len = lz4_flex::block::compress_into_with_dict(chunk, &mut self.out[width..], history)
-            .map_err(|err| Error::Io(io::Error::other(err)))?;
+        let len = self.encoder.compress(chunk, &mut self.out[width..capacity]);
         if len > self.config.max_block_size() {
             // LZ4's worst case is compress_bound; a longer block would not fit
             // the prefix the configuration was validated for.
@@ -124,13 +101,6 @@ impl Compressor {
             )));
         }
         prefix.encode(len, &mut self.out[..width]);
-        self.previous.clear();
-        if chunk.is_empty() {
-            self.history = History::Nothing;
-        } else {
-            self.previous.extend_from_slice(chunk);
-            self.history = History::PreviousChunk;
-        }
         self.out_len = width + len;
         Ok(&self.out[..self.out_len])
     }

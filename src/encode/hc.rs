@@ -1,0 +1,456 @@
+//! The hash-chain match finder of liblz4's HC levels (`lz4hc.c`): a 32 Ki-entry
+//! head table of 4-byte hashes and a 64 Ki-entry chain of 16-bit distances to
+//! the previous position with the same hash, kept across blocks. The chain
+//! parser (levels 1-9, `LZ4HC_compress_hashChain`) lives here; the optimal
+//! parser (levels 10-12) in `opt.rs` searches through the same tables.
+
+use super::sequence::SequenceWriter;
+use super::{count, read16, read32, read64, MAX_DISTANCE, MFLIMIT, MIN_LENGTH, MIN_MATCH};
+
+const HASH_LOG: u32 = 15;
+const CHAIN_SIZE: usize = 1 << 16;
+const CHAIN_MASK: u32 = CHAIN_SIZE as u32 - 1;
+
+/// Matches up to this length are shortened in favour of an overlapping next
+/// match when that is cheaper (liblz4's `OPTIMAL_ML`: the longest match whose
+/// length fits the token alone).
+const OPTIMAL_ML: usize = 15 - 1 + MIN_MATCH;
+
+#[inline(always)]
+fn hash(sequence: u32) -> usize {
+    (sequence.wrapping_mul(2_654_435_761) >> (32 - HASH_LOG)) as usize
+}
+
+/// A match found by [`HcTables::wider_match`]: `len` bytes starting `back`
+/// bytes before the searched position, copying from `off` bytes back.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Match {
+    pub(crate) len: usize,
+    pub(crate) off: usize,
+    pub(crate) back: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Repeat {
+    Untested,
+    Not,
+    Confirmed,
+}
+
+/// Head and chain tables, in absolute positions (see `Encoder`).
+#[derive(Debug)]
+pub(crate) struct HcTables {
+    head: Box<[u32]>,
+    chain: Box<[u16]>,
+    /// The first position not inserted yet.
+    next: u32,
+}
+
+impl HcTables {
+    pub(crate) fn new(base: u32) -> Self {
+        HcTables {
+            head: vec![0; 1 << HASH_LOG].into_boxed_slice(),
+            // A distance of 0xFFFF leads out of the window at once.
+            chain: vec![0xFFFF; CHAIN_SIZE].into_boxed_slice(),
+            next: base,
+        }
+    }
+
+    /// Moves every position `delta` (a multiple of 64 Ki, so the chain's
+    /// slots stay put) down.
+    pub(crate) fn rebase(&mut self, delta: u32) {
+        debug_assert_eq!(delta & CHAIN_MASK, 0);
+        for entry in self.head.iter_mut() {
+            *entry = entry.saturating_sub(delta);
+        }
+        self.next = self.next.saturating_sub(delta);
+    }
+
+    /// Starts a block whose lowest referable position is `low_abs`: positions
+    /// before it were never inserted or belong to history the block may not
+    /// use, so insertion resumes no earlier than there.
+    pub(crate) fn begin(&mut self, low_abs: u32) {
+        self.next = self.next.max(low_abs);
+    }
+
+    /// Inserts every position before `target` (a window index) not inserted yet.
+    #[inline]
+    pub(crate) fn insert(&mut self, src: &[u8], base: u32, target: usize) {
+        let target = base + target as u32;
+        let mut idx = self.next;
+        while idx < target {
+            let h = hash(read32(src, (idx - base) as usize));
+            let delta = (idx - self.head[h]).min(MAX_DISTANCE as u32);
+            self.chain[(idx & CHAIN_MASK) as usize] = delta as u16;
+            self.head[h] = idx;
+            idx += 1;
+        }
+        self.next = target.max(self.next);
+    }
+
+    #[inline(always)]
+    fn next_in_chain(&self, pos: u32) -> u32 {
+        u32::from(self.chain[(pos & CHAIN_MASK) as usize])
+    }
+
+    /// liblz4's `LZ4HC_InsertAndGetWiderMatch`: the longest match for `ip`
+    /// longer than `longest`, which may start up to `ip - i_low` bytes before
+    /// `ip` and must end by `i_high`. Searches at most `attempts` candidates.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn wider_match(
+        &mut self,
+        src: &[u8],
+        base: u32,
+        low: usize,
+        ip: usize,
+        i_low: usize,
+        i_high: usize,
+        mut longest: usize,
+        attempts: u32,
+        pattern_analysis: bool,
+        chain_swap: bool,
+    ) -> Match {
+        let ip_abs = base + ip as u32;
+        let low_abs = base + low as u32;
+        let lowest = low_abs.max(ip_abs.saturating_sub(MAX_DISTANCE as u32));
+        let look_back = ip - i_low;
+        let mut attempts = attempts;
+        let mut chain_pos = 0u32;
+        let pattern = read32(src, ip);
+        let mut repeat = Repeat::Untested;
+        let mut src_pattern_len = 0usize;
+        let mut found = Match::default();
+
+        self.insert(src, base, ip);
+        let mut match_abs = self.head[hash(pattern)];
+
+        while match_abs >= lowest && attempts > 0 {
+            attempts -= 1;
+            let mut match_len = 0;
+            let m = (match_abs - base) as usize;
+            // Cheap filter first: the byte pair that would make the match
+            // longer than the best so far must be equal.
+            let probe = (m + longest - 1).checked_sub(look_back);
+            if let Some(probe) = probe {
+                if read16(src, i_low + longest - 1) == read16(src, probe)
+                    && read32(src, m) == pattern
+                {
+                    let back = if look_back > 0 {
+                        count_back(src, ip, m, i_low, low)
+                    } else {
+                        0
+                    };
+                    match_len =
+                        MIN_MATCH + count(src, ip + MIN_MATCH, m + MIN_MATCH, i_high) + back;
+                    if match_len > longest {
+                        longest = match_len;
+                        found = Match {
+                            len: longest,
+                            off: (ip_abs - match_abs) as usize,
+                            back,
+                        };
+                    }
+                }
+            }
+
+            if chain_swap && match_len == longest && match_len > 0 {
+                // A better match: follow whichever of its positions has the
+                // chain that reaches furthest back.
+                if match_abs + longest as u32 <= ip_abs {
+                    const TRIGGER: u32 = 4;
+                    let mut distance = 1u32;
+                    let end = longest - MIN_MATCH + 1;
+                    let mut step: usize;
+                    let mut accel = 1u32 << TRIGGER;
+                    let mut pos = 0usize;
+                    while pos < end {
+                        let candidate = self.next_in_chain(match_abs + pos as u32);
+                        step = (accel >> TRIGGER) as usize;
+                        accel += 1;
+                        if candidate > distance {
+                            distance = candidate;
+                            chain_pos = pos as u32;
+                            accel = 1 << TRIGGER;
+                        }
+                        pos += step;
+                    }
+                    if distance > 1 {
+                        if distance > match_abs {
+                            break;
+                        }
+                        match_abs -= distance;
+                        continue;
+                    }
+                }
+            }
+
+            let next = self.next_in_chain(match_abs);
+            if pattern_analysis && next == 1 && chain_pos == 0 {
+                let candidate = match_abs - 1;
+                if repeat == Repeat::Untested {
+                    // Only single-byte runs: `(p & 0xFFFF) == p >> 16` and
+                    // `p & 0xFF == p >> 24` leave no other pattern.
+                    if (pattern & 0xFFFF) == (pattern >> 16) && (pattern & 0xFF) == (pattern >> 24)
+                    {
+                        repeat = Repeat::Confirmed;
+                        src_pattern_len = count_pattern(src, ip + 4, i_high, pattern) + 4;
+                    } else {
+                        repeat = Repeat::Not;
+                    }
+                }
+                if repeat == Repeat::Confirmed && candidate >= lowest {
+                    let cm = (candidate - base) as usize;
+                    if read32(src, cm) == pattern {
+                        let forward = count_pattern(src, cm + 4, i_high, pattern) + 4;
+                        let mut back_len = reverse_count_pattern(src, cm, low, pattern);
+                        back_len = (candidate - (candidate - back_len as u32).max(lowest)) as usize;
+                        let segment = back_len + forward;
+                        if segment >= src_pattern_len && forward <= src_pattern_len {
+                            // The run here holds the whole source run: try the
+                            // position where it ends where ours does.
+                            match_abs = candidate + forward as u32 - src_pattern_len as u32;
+                        } else {
+                            match_abs = candidate - back_len as u32;
+                            if look_back == 0 {
+                                let max_len = segment.min(src_pattern_len);
+                                if longest < max_len {
+                                    if ip_abs - match_abs > MAX_DISTANCE as u32 {
+                                        break;
+                                    }
+                                    longest = max_len;
+                                    found = Match {
+                                        len: longest,
+                                        off: (ip_abs - match_abs) as usize,
+                                        back: 0,
+                                    };
+                                }
+                                let to_next = self.next_in_chain(match_abs);
+                                if to_next > match_abs {
+                                    break;
+                                }
+                                match_abs -= to_next;
+                            }
+                        }
+                        continue;
+                    }
+                }
+            }
+
+            let step = self.next_in_chain(match_abs + chain_pos);
+            if step > match_abs {
+                break;
+            }
+            match_abs -= step;
+        }
+        found
+    }
+
+    /// liblz4's `LZ4HC_compress_hashChain`: greedy with up to two matches of
+    /// lookahead, each searched with `attempts` candidates.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn compress_chain(
+        &mut self,
+        src: &[u8],
+        base: u32,
+        start: usize,
+        low: usize,
+        attempts: u32,
+        out: &mut SequenceWriter<'_>,
+    ) {
+        let end = src.len();
+        if end - start < MIN_LENGTH {
+            return;
+        }
+        self.begin(base + low as u32);
+        let pattern_analysis = attempts > 128;
+        let mflimit = end - MFLIMIT;
+        let match_limit = end - super::LAST_LITERALS;
+        let none = Match::default();
+        let find = |tables: &mut Self, ip: usize, i_low: usize, longest: usize| {
+            tables.wider_match(
+                src,
+                base,
+                low,
+                ip,
+                i_low,
+                match_limit,
+                longest,
+                attempts,
+                pattern_analysis,
+                false,
+            )
+        };
+
+        let mut ip = start;
+        'main: while ip <= mflimit {
+            let mut m1 = find(self, ip, ip, MIN_MATCH - 1);
+            if m1.len < MIN_MATCH {
+                ip += 1;
+                continue;
+            }
+            // Kept in case the lookahead skips too far.
+            let mut start0 = ip;
+            let mut m0 = m1;
+            let mut start2;
+            let mut m2;
+            'search2: loop {
+                if ip + m1.len <= mflimit {
+                    start2 = ip + m1.len - 2;
+                    m2 = find(self, start2, ip, m1.len);
+                    start2 -= m2.back;
+                } else {
+                    start2 = ip;
+                    m2 = none;
+                }
+                if m2.len <= m1.len {
+                    out.sequence(src, ip, m1.off, m1.len);
+                    ip += m1.len;
+                    continue 'main;
+                }
+                if start0 < ip && start2 < ip + m0.len {
+                    ip = start0;
+                    m1 = m0;
+                }
+                if start2 - ip < 3 {
+                    // The first match is too short to keep.
+                    ip = start2;
+                    m1 = m2;
+                    continue 'search2;
+                }
+                'search3: loop {
+                    if start2 - ip < OPTIMAL_ML {
+                        let mut new_len = m1.len.min(OPTIMAL_ML);
+                        if ip + new_len > start2 + m2.len - MIN_MATCH {
+                            new_len = start2 - ip + m2.len - MIN_MATCH;
+                        }
+                        if new_len > start2 - ip {
+                            let correction = new_len - (start2 - ip);
+                            start2 += correction;
+                            m2.len -= correction;
+                        }
+                    }
+                    let mut start3;
+                    let m3;
+                    if start2 + m2.len <= mflimit {
+                        start3 = start2 + m2.len - 3;
+                        m3 = find(self, start3, start2, m2.len);
+                        start3 -= m3.back;
+                    } else {
+                        start3 = start2;
+                        m3 = none;
+                    }
+                    if m3.len <= m2.len {
+                        // No better third match: write the first two.
+                        if start2 < ip + m1.len {
+                            m1.len = start2 - ip;
+                        }
+                        out.sequence(src, ip, m1.off, m1.len);
+                        ip = start2;
+                        out.sequence(src, ip, m2.off, m2.len);
+                        ip += m2.len;
+                        continue 'main;
+                    }
+                    if start3 < ip + m1.len + 3 {
+                        // No room for the second match between the others.
+                        if start3 >= ip + m1.len {
+                            if start2 < ip + m1.len {
+                                let correction = ip + m1.len - start2;
+                                start2 += correction;
+                                m2.len -= correction;
+                                if m2.len < MIN_MATCH {
+                                    start2 = start3;
+                                    m2 = m3;
+                                }
+                            }
+                            out.sequence(src, ip, m1.off, m1.len);
+                            ip = start3;
+                            m1 = m3;
+                            start0 = start2;
+                            m0 = m2;
+                            continue 'search2;
+                        }
+                        start2 = start3;
+                        m2 = m3;
+                        continue 'search3;
+                    }
+                    // Three ascending matches: write the first.
+                    if start2 < ip + m1.len {
+                        if start2 - ip < OPTIMAL_ML {
+                            if m1.len > OPTIMAL_ML {
+                                m1.len = OPTIMAL_ML;
+                            }
+                            if ip + m1.len > start2 + m2.len - MIN_MATCH {
+                                m1.len = start2 - ip + m2.len - MIN_MATCH;
+                            }
+                            if m1.len > start2 - ip {
+                                let correction = m1.len - (start2 - ip);
+                                start2 += correction;
+                                m2.len -= correction;
+                            }
+                        } else {
+                            m1.len = start2 - ip;
+                        }
+                    }
+                    out.sequence(src, ip, m1.off, m1.len);
+                    ip = start2;
+                    m1 = m2;
+                    start2 = start3;
+                    m2 = m3;
+                    continue 'search3;
+                }
+            }
+        }
+    }
+}
+
+/// How many bytes before `ip` and `m` are equal, going no lower than `i_min`
+/// on the input side and `m_min` on the match side.
+#[inline]
+fn count_back(src: &[u8], ip: usize, m: usize, i_min: usize, m_min: usize) -> usize {
+    let max = (ip - i_min).min(m.saturating_sub(m_min));
+    let mut back = 0;
+    while back + 4 <= max {
+        let v = read32(src, ip - back - 4) ^ read32(src, m - back - 4);
+        if v != 0 {
+            return back + (v.leading_zeros() / 8) as usize;
+        }
+        back += 4;
+    }
+    while back < max && src[ip - back - 1] == src[m - back - 1] {
+        back += 1;
+    }
+    back
+}
+
+/// How many bytes from `i` (up to `end`) continue the single-byte run `pattern`.
+fn count_pattern(src: &[u8], mut i: usize, end: usize, pattern: u32) -> usize {
+    let start = i;
+    let wide = u64::from(pattern) | (u64::from(pattern) << 32);
+    while i + 8 <= end {
+        let diff = read64(src, i) ^ wide;
+        if diff != 0 {
+            return i + (diff.trailing_zeros() / 8) as usize - start;
+        }
+        i += 8;
+    }
+    let byte = pattern as u8;
+    while i < end && src[i] == byte {
+        i += 1;
+    }
+    i - start
+}
+
+/// How many bytes before `i` (down to `low`) continue the run `pattern`.
+fn reverse_count_pattern(src: &[u8], mut i: usize, low: usize, pattern: u32) -> usize {
+    let start = i;
+    while i >= low + 4 && read32(src, i - 4) == pattern {
+        i -= 4;
+    }
+    let bytes = pattern.to_le_bytes();
+    let mut k = 4;
+    while i > low && k > 0 && src[i - 1] == bytes[k - 1] {
+        i -= 1;
+        k -= 1;
+    }
+    start - i
+}

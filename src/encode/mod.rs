@@ -1,0 +1,310 @@
+//! The LZ4 block encoder behind [`block::Compressor`](crate::block::Compressor):
+//! one sequence writer (`sequence.rs`) shared by three match finders — a hash
+//! table with acceleration (`fast.rs`, [`CompressionMode::Default`] and
+//! [`CompressionMode::Fast`]), hash chains (`hc.rs`, high levels 1-9) and an
+//! optimal parser (`opt.rs`, levels 10-12) — modelled on liblz4's
+//! `LZ4_compress_fast_continue` and `LZ4_compress_HC_continue`.
+//!
+//! The encoder keeps its own window: the bytes the next block may refer to,
+//! followed by the chunk being compressed, in one buffer, so every finder sees
+//! one contiguous slice. Finder tables hold absolute positions (stream offsets
+//! plus a start value, rebased long before they could overflow) and persist
+//! across blocks: the previous chunk was indexed while it was compressed and
+//! is not hashed again. A per-block lowest position makes the finders reject
+//! everything older than the previous chunk (or than the dictionary, for the
+//! first block), which is all python-lz4's and liblz4's two-page decoders can
+//! read.
+
+mod fast;
+mod hc;
+mod opt;
+mod sequence;
+
+use crate::config::WINDOW_SIZE;
+use crate::error::ConfigError;
+
+use fast::FastTable;
+use hc::HcTables;
+use opt::{Node, OptParams};
+use sequence::SequenceWriter;
+
+/// Shortest match the LZ4 block format can express.
+const MIN_MATCH: usize = 4;
+/// The last match must start at least this many bytes before the block end.
+const MFLIMIT: usize = 12;
+/// The last this many bytes of a block are always literals.
+const LAST_LITERALS: usize = 5;
+/// A block shorter than this is stored as literals (no match can fit the rules).
+const MIN_LENGTH: usize = MFLIMIT + 1;
+/// Farthest a match may refer back.
+const MAX_DISTANCE: usize = 65_535;
+
+/// Absolute position of the first byte a fresh encoder sees. Starting above
+/// 64 KiB makes the zeroed tables point below every block's lowest position.
+const START: u32 = 1 << 16;
+/// Positions are rebased before the window's end passes this.
+const REBASE_AT: u64 = 1 << 31;
+/// The window is compacted (history moved to the front) once it would grow
+/// past this; a larger value moves history less often.
+const COMPACT_AT: usize = 256 * 1024;
+
+/// The largest acceleration accepted; liblz4's `LZ4_ACCELERATION_MAX`.
+pub const MAX_ACCELERATION: u32 = 65_537;
+/// The highest compression level (liblz4's `LZ4HC_CLEVEL_MAX`).
+pub const MAX_LEVEL: u8 = 12;
+
+/// How hard the encoder looks for matches: python-lz4's `mode` with its
+/// `acceleration` and `compression_level`.
+///
+/// Every mode writes the same stream format, and any reader decodes any mode;
+/// only ratio and speed differ. Compressed sizes match liblz4's for the same
+/// mode (see the README's table).
+///
+/// ```
+/// use lz4_stream::{CompressionMode, StreamConfig};
+///
+/// // python: LZ4StreamCompressor("double_buffer", 65536, mode="high_compression",
+/// //                             compression_level=9)
+/// let config = StreamConfig::default().mode(CompressionMode::High { level: 9 });
+/// assert!(config.validate().is_ok());
+/// assert!(StreamConfig::default()
+///     .mode(CompressionMode::Fast { acceleration: 0 })
+///     .validate()
+///     .is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum CompressionMode {
+    /// liblz4's default (`LZ4_compress_fast_continue` with acceleration 1);
+    /// the same as `Fast { acceleration: 1 }`.
+    #[default]
+    Default,
+    /// liblz4's fast mode: each step of `acceleration` above 1 probes fewer
+    /// positions, trading ratio for speed. 1 to [`MAX_ACCELERATION`] (65 537);
+    /// liblz4 silently clamps other values into that range, this crate rejects
+    /// them.
+    Fast {
+        /// 1 (default speed) to 65 537.
+        acceleration: u32,
+    },
+    /// liblz4's high-compression mode (`LZ4_compress_HC_continue`): levels 1 to
+    /// 9 search hash chains, deeper with each level (9 is the usual choice);
+    /// 10 to 12 use an optimal parser. Slower to compress, as fast to decode.
+    High {
+        /// 1 to 12.
+        level: u8,
+    },
+}
+
+impl CompressionMode {
+    /// Checks the mode's parameter range.
+    pub(crate) fn validate(self) -> Result<(), ConfigError> {
+        match self {
+            CompressionMode::Default => Ok(()),
+            CompressionMode::Fast { acceleration } => {
+                if (1..=MAX_ACCELERATION).contains(&acceleration) {
+                    Ok(())
+                } else {
+                    Err(ConfigError::Acceleration(acceleration))
+                }
+            }
+            CompressionMode::High { level } => {
+                if (1..=MAX_LEVEL).contains(&level) {
+                    Ok(())
+                } else {
+                    Err(ConfigError::Level(level))
+                }
+            }
+        }
+    }
+}
+
+/// The strategy and parameters a mode stands for (liblz4's `k_clTable`).
+#[derive(Debug, Clone, Copy)]
+enum Strategy {
+    Fast { acceleration: u32 },
+    Chain { attempts: u32 },
+    Optimal(OptParams),
+}
+
+impl Strategy {
+    fn of(mode: CompressionMode) -> Strategy {
+        match mode {
+            CompressionMode::Default => Strategy::Fast { acceleration: 1 },
+            CompressionMode::Fast { acceleration } => Strategy::Fast {
+                acceleration: acceleration.clamp(1, MAX_ACCELERATION),
+            },
+            CompressionMode::High { level } => match level {
+                0..=2 => Strategy::Chain { attempts: 2 },
+                3..=9 => Strategy::Chain {
+                    attempts: 4 << (level - 3),
+                },
+                10 => Strategy::Optimal(OptParams {
+                    attempts: 96,
+                    sufficient_len: 64,
+                    full_update: false,
+                }),
+                11 => Strategy::Optimal(OptParams {
+                    attempts: 512,
+                    sufficient_len: 128,
+                    full_update: false,
+                }),
+                _ => Strategy::Optimal(OptParams {
+                    attempts: 16_384,
+                    sufficient_len: opt::OPT_NUM,
+                    full_update: true,
+                }),
+            },
+        }
+    }
+}
+
+/// The finder tables of the chosen strategy.
+#[derive(Debug)]
+enum Tables {
+    Fast(FastTable),
+    Hc(HcTables, Vec<Node>),
+}
+
+/// Turns chunks into raw LZ4 blocks, each referring only to the chunk before
+/// it (or to the dictionary, for the first).
+#[derive(Debug)]
+pub(crate) struct Encoder {
+    strategy: Strategy,
+    tables: Tables,
+    /// History, then the chunk being compressed.
+    window: Vec<u8>,
+    /// Absolute position of `window[0]`.
+    base: u32,
+    /// `window[h..]` is what the next block may refer to; `None`: nothing.
+    history: Option<usize>,
+}
+
+impl Encoder {
+    /// An encoder for `mode` whose first block may refer to `dictionary`
+    /// (at most its last 64 KiB are used).
+    pub(crate) fn new(mode: CompressionMode, dictionary: &[u8]) -> Self {
+        let strategy = Strategy::of(mode);
+        let dictionary = &dictionary[dictionary.len().saturating_sub(WINDOW_SIZE)..];
+        let mut tables = match strategy {
+            Strategy::Fast { .. } => Tables::Fast(FastTable::new()),
+            Strategy::Chain { .. } => Tables::Hc(HcTables::new(START), Vec::new()),
+            Strategy::Optimal(_) => Tables::Hc(HcTables::new(START), opt::nodes()),
+        };
+        let window = dictionary.to_vec();
+        match &mut tables {
+            Tables::Fast(table) => table.index(&window, START, 0),
+            Tables::Hc(hc, _) => {
+                if window.len() >= MIN_MATCH {
+                    hc.insert(&window, START, window.len() - (MIN_MATCH - 1));
+                }
+            }
+        }
+        Encoder {
+            strategy,
+            tables,
+            history: (!window.is_empty()).then_some(0),
+            window,
+            base: START,
+        }
+    }
+
+    /// Compresses `chunk` into one raw LZ4 block in `out`, which must hold
+    /// `compress_bound(chunk.len())` bytes; returns the block length.
+    ///
+    /// An empty chunk gives the 1-byte empty block and drops the history: the
+    /// next block refers to nothing before it (see `Compressor::compress`).
+    pub(crate) fn compress(&mut self, chunk: &[u8], out: &mut [u8]) -> usize {
+        if chunk.is_empty() {
+            out[0] = 0;
+            self.history = None;
+            return 1;
+        }
+        // Only the last 64 KiB of history are reachable.
+        let mut low = match self.history {
+            Some(h) => h.max(self.window.len().saturating_sub(WINDOW_SIZE)),
+            None => self.window.len(),
+        };
+        if low > 0 && (self.history.is_none() || self.window.len() + chunk.len() > COMPACT_AT) {
+            self.window.drain(..low);
+            self.base += low as u32;
+            low = 0;
+        }
+        if u64::from(self.base) + (self.window.len() + chunk.len()) as u64 > REBASE_AT {
+            // Keep positions far from u32 overflow. A multiple of 64 Ki keeps
+            // the hash chain's slots in place.
+            let delta = (self.base - START) & !0xFFFF;
+            match &mut self.tables {
+                Tables::Fast(table) => table.rebase(delta),
+                Tables::Hc(hc, _) => hc.rebase(delta),
+            }
+            self.base -= delta;
+        }
+        let start = self.window.len();
+        self.window.extend_from_slice(chunk);
+        self.history = Some(start);
+
+        let src = &self.window[..];
+        let mut writer = SequenceWriter::new(out, start, low, src.len());
+        match (&mut self.tables, self.strategy) {
+            (Tables::Fast(table), Strategy::Fast { acceleration }) => {
+                table.compress(src, self.base, start, low, acceleration, &mut writer)
+            }
+            (Tables::Hc(hc, _), Strategy::Chain { attempts }) => {
+                hc.compress_chain(src, self.base, start, low, attempts, &mut writer)
+            }
+            (Tables::Hc(hc, nodes), Strategy::Optimal(params)) => {
+                opt::compress_optimal(hc, nodes, src, self.base, start, low, params, &mut writer)
+            }
+            // `new` pairs every strategy with its tables.
+            _ => {}
+        }
+        match writer.finish(src) {
+            Some(len) => len,
+            None => {
+                // A finder proposed an invalid sequence (a bug): store the
+                // chunk as literals rather than write a block that would not
+                // decode.
+                SequenceWriter::new(out, start, low, src.len())
+                    .finish(src)
+                    .unwrap_or(0)
+            }
+        }
+    }
+}
+
+#[inline(always)]
+fn read16(src: &[u8], i: usize) -> u16 {
+    let b = &src[i..i + 2];
+    u16::from_le_bytes([b[0], b[1]])
+}
+
+#[inline(always)]
+fn read32(src: &[u8], i: usize) -> u32 {
+    let b = &src[i..i + 4];
+    u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+}
+
+#[inline(always)]
+fn read64(src: &[u8], i: usize) -> u64 {
+    let b = &src[i..i + 8];
+    u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+}
+
+/// How many bytes from `a` (up to `limit`) equal those from `b` (`b < a`).
+#[inline(always)]
+fn count(src: &[u8], mut a: usize, mut b: usize, limit: usize) -> usize {
+    let start = a;
+    while a + 8 <= limit {
+        let diff = read64(src, a) ^ read64(src, b);
+        if diff != 0 {
+            return a - start + (diff.trailing_zeros() / 8) as usize;
+        }
+        a += 8;
+        b += 8;
+    }
+    while a < limit && src[a] == src[b] {
+        a += 1;
+        b += 1;
+    }
+    a - start
+}

@@ -1,0 +1,271 @@
+//! The optimal parser of liblz4's HC levels 10-12 (`LZ4HC_compress_optimal`):
+//! prices every way to reach each position of a stretch of up to
+//! [`OPT_NUM`] bytes with literals and matches, in output bytes, and encodes
+//! the cheapest path. Matches come from the hash-chain tables of `hc.rs`.
+
+use super::hc::{HcTables, Match};
+use super::sequence::SequenceWriter;
+use super::{MFLIMIT, MIN_LENGTH, MIN_MATCH};
+
+/// The longest stretch priced at once (liblz4's `LZ4_OPT_NUM`).
+pub(crate) const OPT_NUM: usize = 1 << 12;
+/// Literal-only positions priced after the last match end.
+const TRAILING_LITERALS: usize = 3;
+
+/// The cheapest known way to reach one position of the stretch.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Node {
+    price: i32,
+    off: usize,
+    /// 1 means "a literal".
+    mlen: usize,
+    litlen: usize,
+}
+
+/// Nodes for one stretch, reused across blocks.
+pub(crate) fn nodes() -> Vec<Node> {
+    vec![Node::default(); OPT_NUM + TRAILING_LITERALS + 1]
+}
+
+/// Bytes `litlen` literals cost, length bytes included.
+#[inline]
+fn literals_price(litlen: usize) -> i32 {
+    let mut price = litlen;
+    if litlen >= 15 {
+        price += 1 + (litlen - 15) / 255;
+    }
+    price as i32
+}
+
+/// Bytes a sequence of `litlen` literals and an `mlen`-byte match costs.
+#[inline]
+fn sequence_price(litlen: usize, mlen: usize) -> i32 {
+    let mut price = 1 + 2 + literals_price(litlen);
+    if mlen >= 15 + MIN_MATCH {
+        price += 1 + ((mlen - (15 + MIN_MATCH)) / 255) as i32;
+    }
+    price
+}
+
+/// Search parameters of one level.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct OptParams {
+    /// Chain candidates per search.
+    pub(crate) attempts: u32,
+    /// A match this long is taken at once.
+    pub(crate) sufficient_len: usize,
+    /// Search at every position whose price could still improve (level 12).
+    pub(crate) full_update: bool,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn compress_optimal(
+    tables: &mut HcTables,
+    opt: &mut [Node],
+    src: &[u8],
+    base: u32,
+    start: usize,
+    low: usize,
+    params: OptParams,
+    out: &mut SequenceWriter<'_>,
+) {
+    let end = src.len();
+    if end - start < MIN_LENGTH {
+        return;
+    }
+    tables.begin(base + low as u32);
+    let mflimit = end - MFLIMIT;
+    let match_limit = end - super::LAST_LITERALS;
+    let sufficient = params.sufficient_len.min(OPT_NUM - 1);
+    let find = |tables: &mut HcTables, ip: usize, min_len: usize| -> Match {
+        let found = tables.wider_match(
+            src,
+            base,
+            low,
+            ip,
+            ip,
+            match_limit,
+            min_len,
+            params.attempts,
+            true,
+            true,
+        );
+        if found.len <= min_len {
+            Match::default()
+        } else {
+            found
+        }
+    };
+
+    let mut ip = start;
+    let mut anchor = start;
+    while ip <= mflimit {
+        let llen = ip - anchor;
+        let first = find(tables, ip, MIN_MATCH - 1);
+        if first.len == 0 {
+            ip += 1;
+            continue;
+        }
+        if first.len > sufficient {
+            // Good enough: no need to price alternatives.
+            out.sequence(src, ip, first.off, first.len);
+            ip += first.len;
+            anchor = ip;
+            continue;
+        }
+
+        for (rpos, node) in opt.iter_mut().enumerate().take(MIN_MATCH) {
+            *node = Node {
+                price: literals_price(llen + rpos),
+                off: 0,
+                mlen: 1,
+                litlen: llen + rpos,
+            };
+        }
+        for (mlen, node) in opt
+            .iter_mut()
+            .enumerate()
+            .take(first.len + 1)
+            .skip(MIN_MATCH)
+        {
+            *node = Node {
+                price: sequence_price(llen, mlen),
+                off: first.off,
+                mlen,
+                litlen: llen,
+            };
+        }
+        let mut last = first.len;
+        trailing_literals(opt, last);
+
+        let mut cur = 1;
+        let mut best: Option<(usize, usize)> = None;
+        while cur < last {
+            let cur_ip = ip + cur;
+            if cur_ip > mflimit {
+                break;
+            }
+            let skip = if params.full_update {
+                // The next position is as cheap, and a short match here would
+                // not beat the price a few bytes on.
+                opt[cur + 1].price <= opt[cur].price
+                    && opt[cur + MIN_MATCH].price < opt[cur].price + 3
+            } else {
+                opt[cur + 1].price <= opt[cur].price
+            };
+            if skip {
+                cur += 1;
+                continue;
+            }
+            let found = if params.full_update {
+                find(tables, cur_ip, MIN_MATCH - 1)
+            } else {
+                find(tables, cur_ip, last - cur)
+            };
+            if found.len == 0 {
+                cur += 1;
+                continue;
+            }
+            if found.len > sufficient || found.len + cur >= OPT_NUM {
+                // Take this match at once.
+                best = Some((found.len, found.off));
+                last = cur + 1;
+                break;
+            }
+
+            // Literals after `cur`.
+            let base_lit = opt[cur].litlen;
+            for litlen in 1..MIN_MATCH {
+                let price =
+                    opt[cur].price - literals_price(base_lit) + literals_price(base_lit + litlen);
+                let pos = cur + litlen;
+                if price < opt[pos].price {
+                    opt[pos] = Node {
+                        price,
+                        off: 0,
+                        mlen: 1,
+                        litlen: base_lit + litlen,
+                    };
+                }
+            }
+            // The match at `cur`, at every length.
+            for ml in MIN_MATCH..=found.len {
+                let pos = cur + ml;
+                let (ll, price) = if opt[cur].mlen == 1 {
+                    let ll = opt[cur].litlen;
+                    let before = if cur > ll { opt[cur - ll].price } else { 0 };
+                    (ll, before + sequence_price(ll, ml))
+                } else {
+                    (0, opt[cur].price + sequence_price(0, ml))
+                };
+                if pos > last + TRAILING_LITERALS || price <= opt[pos].price {
+                    if ml == found.len && last < pos {
+                        last = pos;
+                    }
+                    opt[pos] = Node {
+                        price,
+                        off: found.off,
+                        mlen: ml,
+                        litlen: ll,
+                    };
+                }
+            }
+            trailing_literals(opt, last);
+            cur += 1;
+        }
+
+        let (best_len, best_off) = match best {
+            Some(best) => best,
+            None => {
+                let node = opt[last];
+                cur = last - node.mlen;
+                (node.mlen, node.off)
+            }
+        };
+
+        // Walk back from the end, turning the path into forward links.
+        let mut candidate = cur;
+        let mut selected_len = best_len;
+        let mut selected_off = best_off;
+        loop {
+            let next_len = opt[candidate].mlen;
+            let next_off = opt[candidate].off;
+            opt[candidate].mlen = selected_len;
+            opt[candidate].off = selected_off;
+            selected_len = next_len;
+            selected_off = next_off;
+            if next_len > candidate || next_len == 0 {
+                break;
+            }
+            candidate -= next_len;
+        }
+
+        let mut rpos = 0;
+        while rpos < last {
+            let ml = opt[rpos].mlen;
+            let off = opt[rpos].off;
+            if ml <= 1 {
+                ip += 1;
+                rpos += 1;
+                continue;
+            }
+            rpos += ml;
+            out.sequence(src, ip, off, ml);
+            ip += ml;
+            anchor = ip;
+        }
+    }
+}
+
+/// Prices the literal-only positions just after `last`.
+#[inline]
+fn trailing_literals(opt: &mut [Node], last: usize) {
+    for add in 1..=TRAILING_LITERALS {
+        opt[last + add] = Node {
+            price: opt[last].price + literals_price(add),
+            off: 0,
+            mlen: 1,
+            litlen: add,
+        };
+    }
+}

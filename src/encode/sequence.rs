@@ -1,0 +1,119 @@
+//! The one LZ4 sequence writer every match finder emits through.
+//!
+//! It owns the block-format end rules, so no finder can break them: the last
+//! match starts at least [`MFLIMIT`] bytes before the end of the block, the last
+//! [`LAST_LITERALS`] bytes are literals, every match is at least [`MIN_MATCH`]
+//! bytes long and refers at most [`MAX_DISTANCE`] bytes back, and never before
+//! the lowest byte the block may use (the stream's compatibility rule). A
+//! sequence that breaks a rule is not written; the block is then marked broken
+//! and the encoder stores the chunk as literals instead, which is always valid.
+
+use super::{LAST_LITERALS, MAX_DISTANCE, MFLIMIT, MIN_MATCH};
+
+/// Largest value of a 4-bit length field; longer lengths continue in extra bytes.
+const RUN_MASK: usize = 15;
+
+/// Writes one LZ4 block's sequences into `out`.
+pub(crate) struct SequenceWriter<'a> {
+    out: &'a mut [u8],
+    pos: usize,
+    /// Start (index into the window) of the literals not yet written.
+    anchor: usize,
+    /// The lowest window index a match may refer to.
+    low: usize,
+    /// Window index one past the block's last byte.
+    end: usize,
+    broken: bool,
+}
+
+impl<'a> SequenceWriter<'a> {
+    /// A writer for the block `window[start..end]`, whose matches may refer
+    /// back to `window[low..]`. `out` must hold `compress_bound(end - start)`
+    /// bytes.
+    pub(crate) fn new(out: &'a mut [u8], start: usize, low: usize, end: usize) -> Self {
+        SequenceWriter {
+            out,
+            pos: 0,
+            anchor: start,
+            low,
+            end,
+            broken: false,
+        }
+    }
+
+    /// Writes the literals from the anchor up to `start`, then a match of
+    /// `len` bytes at `start` copying from `offset` bytes back.
+    #[inline]
+    pub(crate) fn sequence(&mut self, src: &[u8], start: usize, offset: usize, len: usize) {
+        if start < self.anchor
+            || start + MFLIMIT > self.end
+            || start + len + LAST_LITERALS > self.end
+            || len < MIN_MATCH
+            || offset == 0
+            || offset > MAX_DISTANCE
+            || offset > start - self.low
+        {
+            debug_assert!(
+                false,
+                "match finder proposed an invalid sequence: anchor {} start {start} offset {offset} len {len} low {} end {}",
+                self.anchor, self.low, self.end
+            );
+            self.broken = true;
+            return;
+        }
+        let literals = start - self.anchor;
+        let token = self.pos;
+        self.pos += 1;
+        let lit_code = if literals >= RUN_MASK {
+            self.length_bytes(literals - RUN_MASK);
+            RUN_MASK
+        } else {
+            literals
+        };
+        self.out[self.pos..self.pos + literals].copy_from_slice(&src[self.anchor..start]);
+        self.pos += literals;
+        self.out[self.pos..self.pos + 2].copy_from_slice(&(offset as u16).to_le_bytes());
+        self.pos += 2;
+        let match_code = len - MIN_MATCH;
+        let match_code = if match_code >= RUN_MASK {
+            self.length_bytes(match_code - RUN_MASK);
+            RUN_MASK
+        } else {
+            match_code
+        };
+        self.out[token] = ((lit_code << 4) | match_code) as u8;
+        self.anchor = start + len;
+    }
+
+    /// The extra bytes of a length above 15: 255s, then the remainder.
+    #[inline]
+    fn length_bytes(&mut self, mut rest: usize) {
+        while rest >= 255 {
+            self.out[self.pos] = 255;
+            self.pos += 1;
+            rest -= 255;
+        }
+        self.out[self.pos] = rest as u8;
+        self.pos += 1;
+    }
+
+    /// Writes everything from the anchor to the end of the block as the last
+    /// literals and returns the block length, or `None` when a finder proposed
+    /// an invalid sequence (nothing usable was written).
+    pub(crate) fn finish(mut self, src: &[u8]) -> Option<usize> {
+        if self.broken {
+            return None;
+        }
+        let literals = self.end - self.anchor;
+        let token = self.pos;
+        self.pos += 1;
+        if literals >= RUN_MASK {
+            self.length_bytes(literals - RUN_MASK);
+            self.out[token] = (RUN_MASK << 4) as u8;
+        } else {
+            self.out[token] = (literals << 4) as u8;
+        }
+        self.out[self.pos..self.pos + literals].copy_from_slice(&src[self.anchor..self.end]);
+        Some(self.pos + literals)
+    }
+}
