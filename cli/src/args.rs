@@ -115,7 +115,8 @@ pub struct FileArgs {
     #[arg(value_name = "OUTPUT")]
     pub output: Option<PathBuf>,
     /// Overwrite OUTPUT if it exists (without -f an existing file is never
-    /// touched). Example: -f
+    /// touched); compress also writes to stdout when it is a terminal.
+    /// Example: -f
     #[arg(short, long)]
     pub force: bool,
     /// Keep INPUT. This is the default: lz4s never deletes its input; the

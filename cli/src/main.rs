@@ -10,7 +10,7 @@ mod args;
 mod files;
 mod report;
 
-use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -144,6 +144,13 @@ fn open(
 
 fn compress(files: &FileArgs, config: StreamConfig) -> Result<(), Failure> {
     let (input, output) = resolve_paths(files, |input| Ok(args::compressed_name(input)))?;
+    // Compressed bytes on a terminal are noise that can upset it; gzip and
+    // lz4 refuse this too unless forced.
+    if output.is_none() && !files.force && io::stdout().is_terminal() {
+        return Err(Failure::Runtime(
+            "(stdout): is a terminal; not writing compressed data to it (redirect stdout, give OUTPUT, or use -f)".into(),
+        ));
+    }
     let (input, input_name, output, mut report) =
         open(files, input.as_deref(), output.as_deref(), true)?;
     let result = compress_stream(input, &input_name, output, config, &mut report);

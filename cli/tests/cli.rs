@@ -672,31 +672,26 @@ fn no_progress_when_stderr_is_not_a_terminal() {
     assert_eq!(String::from_utf8(output.stderr).unwrap(), "");
 }
 
-/// Runs the shell `command` (with stdout redirected to out.lz4s) on a
-/// pseudo-terminal made by util-linux `script`, and returns what appeared on
-/// the terminal: lz4s's stderr.
-fn on_terminal(dir: &Dir, command: &str) -> String {
+/// Runs the shell `command` on a pseudo-terminal made by util-linux
+/// `script`; returns its exit status and what appeared on the terminal.
+fn on_terminal(dir: &Dir, command: &str) -> (Option<i32>, String) {
     let output = std::process::Command::new("script")
-        .args([
-            "-q",
-            "-e",
-            "-c",
-            &format!("{command} > out.lz4s"),
-            "/dev/null",
-        ])
+        .args(["-q", "-e", "-c", command, "/dev/null"])
         .current_dir(dir.tmp.path())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .output()
         .expect("util-linux `script` runs the command on a pseudo-terminal");
-    assert_eq!(
+    (
         output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+/// The binary, quoted for the shell.
+fn lz4s_sh() -> String {
+    format!("'{}'", support::LZ4S)
 }
 
 #[test]
@@ -705,7 +700,9 @@ fn progress_on_a_terminal_only_for_long_runs_and_not_with_q() {
     // A slow producer stands for a large input: the run lasts about a second.
     let slow = "sh -c 'head -c 300000 data; sleep 1; tail -c +300001 data' |";
     dir.write("data", &sample("text", 600_000, 19));
-    let screen = on_terminal(&dir, &format!("{slow} {} compress", support::LZ4S));
+    let lz4s = lz4s_sh();
+    let (code, screen) = on_terminal(&dir, &format!("{slow} {lz4s} compress > out.lz4s"));
+    assert_eq!(code, Some(0), "{screen}");
     assert!(
         screen.contains("(stdin) -> (stdout): ") && screen.contains("MB/s"),
         "no progress on the terminal: {screen:?}"
@@ -718,11 +715,33 @@ fn progress_on_a_terminal_only_for_long_runs_and_not_with_q() {
         compress_with(&dir.read("data"), StreamConfig::default())
     );
 
-    let screen = on_terminal(&dir, &format!("{slow} {} compress -q", support::LZ4S));
-    assert_eq!(screen, "");
+    let quiet = on_terminal(&dir, &format!("{slow} {lz4s} compress -q > out.lz4s"));
+    assert_eq!(quiet, (Some(0), String::new()));
     // A short run shows nothing either.
-    let screen = on_terminal(&dir, &format!("{} compress < data", support::LZ4S));
-    assert_eq!(screen, "");
+    let short = on_terminal(
+        &dir,
+        &format!("head -c 50000 data | {lz4s} compress > out.lz4s"),
+    );
+    assert_eq!(short, (Some(0), String::new()));
+}
+
+#[test]
+fn compressed_data_is_not_written_to_a_terminal() {
+    let dir = Dir::new();
+    dir.write("data", b"some data");
+    let lz4s = lz4s_sh();
+    let (code, screen) = on_terminal(&dir, &format!("{lz4s} compress < data"));
+    assert_eq!(code, Some(1), "{screen}");
+    assert!(
+        screen.starts_with("lz4s: (stdout): is a terminal;") && screen.contains("-f"),
+        "{screen:?}"
+    );
+    // -f writes it anyway; decompressed data may always go to a terminal.
+    let (code, _) = on_terminal(&dir, &format!("{lz4s} compress -f < data"));
+    assert_eq!(code, Some(0));
+    dir.run(&["compress", "data"], b"").ok();
+    let (code, screen) = on_terminal(&dir, &format!("{lz4s} decompress data.lz4s -"));
+    assert_eq!((code, screen.as_str()), (Some(0), "some data"));
 }
 
 #[cfg(unix)]
