@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use lz4_stream::{Lz4StreamReader, Lz4StreamWriter, StreamConfig};
 
-use crate::args::{Cli, Command, FileArgs};
+use crate::args::{Cli, Command, CompressArgs, DecompressArgs, FileArgs};
 use crate::files::{Input, Output};
 use crate::report::{Counts, Report};
 
@@ -79,13 +79,8 @@ fn main() -> ExitCode {
         }
     };
     let result = match &cli.command {
-        Command::Compress(args) => args
-            .config()
-            .and_then(|config| compress(&args.files, config)),
-        Command::Decompress(args) => args
-            .format
-            .config()
-            .and_then(|config| decompress(&args.files, config)),
+        Command::Compress(args) => compress(args),
+        Command::Decompress(args) => decompress(args),
     };
     match result {
         Ok(()) | Err(Failure::BrokenPipe) => ExitCode::SUCCESS,
@@ -115,8 +110,6 @@ fn resolve_paths(
         (None, None) => None,
         (None, Some(input)) => Some(default_output(input)?),
     };
-    // -k needs no action: lz4s never deletes INPUT.
-    let _ = files.keep;
     Ok((input, output))
 }
 
@@ -142,8 +135,10 @@ fn open(
     Ok((input, input_name, output, report))
 }
 
-fn compress(files: &FileArgs, config: StreamConfig) -> Result<(), Failure> {
+fn compress(options: &CompressArgs) -> Result<(), Failure> {
+    let files = &options.files;
     let (input, output) = resolve_paths(files, |input| Ok(args::compressed_name(input)))?;
+    let config = options.config()?;
     // Compressed bytes on a terminal are noise that can upset it; gzip and
     // lz4 refuse this too unless forced.
     if output.is_none() && !files.force && io::stdout().is_terminal() {
@@ -202,10 +197,12 @@ fn compress_stream(
     Ok(counts)
 }
 
-fn decompress(files: &FileArgs, config: StreamConfig) -> Result<(), Failure> {
+fn decompress(options: &DecompressArgs) -> Result<(), Failure> {
+    let files = &options.files;
     let (input, output) = resolve_paths(files, |input| {
         args::decompressed_name(input).map_err(Failure::Usage)
     })?;
+    let config = options.format.config()?;
     let (input, input_name, output, mut report) =
         open(files, input.as_deref(), output.as_deref(), false)?;
     let result = decompress_stream(input, &input_name, output, config, &mut report);

@@ -290,6 +290,9 @@ fn decompress_refuses_a_name_without_lz4s() {
         dir.run(&["decompress", name], b"")
             .fails(2, &[name, "does not end in .lz4s", "give OUTPUT"]);
     }
+    // The name is checked before anything is read, the dictionary included.
+    dir.run(&["decompress", "-D", "missing.dict", "data.bin"], b"")
+        .fails(2, &["does not end in .lz4s"]);
     let before = dir.names();
     // An explicit OUTPUT (or stdout) works with any name.
     dir.run(&["decompress", "data.bin", "-"], b"").ok();
