@@ -146,6 +146,9 @@ fn read_streams_from_python() {
         };
         assert!(out == v.input, "{}: decoded bytes differ", v.name);
     }
-    println!("decoded {} python-lz4 streams from {}", vectors.len(), dir.display());
+    println!(
+        "decoded {} python-lz4 streams from {}",
+        vectors.len(),
+        dir.display()
+    );
 }
-
