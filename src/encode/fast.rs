@@ -20,7 +20,9 @@ fn hash(sequence: u64) -> usize {
     ((sequence << 24).wrapping_mul(889_523_592_379) >> (64 - HASH_LOG)) as usize
 }
 
-/// The table: the last position (absolute, see `Encoder`) seen for each hash.
+/// The table: the last position seen for each hash, as an index into the
+/// encoder's window (shifted whenever the window drops its front), so the hot
+/// loop needs no base offset.
 #[derive(Debug)]
 pub(crate) struct FastTable {
     table: Box<[u32; 1 << HASH_LOG]>,
@@ -33,50 +35,54 @@ impl FastTable {
         }
     }
 
-    /// Indexes `src[from..]` (a preset dictionary) at every position whose
-    /// 8-byte hash read stays inside it.
-    pub(crate) fn index(&mut self, src: &[u8], base: u32, from: usize) {
-        let mut p = from;
+    /// Indexes `src` (a preset dictionary) at every position whose 8-byte
+    /// hash read stays inside it.
+    pub(crate) fn index(&mut self, src: &[u8]) {
+        let mut p = 0;
         while p + 8 <= src.len() {
-            self.table[hash(read64(src, p))] = base + p as u32;
+            self.table[hash(read64(src, p))] = p as u32;
             p += 1;
         }
     }
 
-    /// Moves every stored position `delta` down (positions below `delta`
-    /// become 0, which is below any block's lowest allowed position).
-    pub(crate) fn rebase(&mut self, delta: u32) {
+    /// The window dropped its first `delta` bytes: move every position down.
+    /// Positions that fell off become 0; like any stale entry they are
+    /// either below the next block's lowest position or checked byte by byte.
+    pub(crate) fn shift(&mut self, delta: usize) {
+        let delta = delta as u32;
         for entry in self.table.iter_mut() {
             *entry = entry.saturating_sub(delta);
         }
     }
 
-    /// Compresses `src[start..]`, which may refer back to `src[low..start]`;
-    /// `base` is the absolute position of `src[0]`.
+    /// Compresses `src[start..]`, which may refer back to `src[low..start]`.
     pub(crate) fn compress(
         &mut self,
         src: &[u8],
-        base: u32,
         start: usize,
         low: usize,
         acceleration: u32,
-        out: &mut SequenceWriter<'_>,
-    ) {
+        out: &mut [u8],
+    ) -> Option<usize> {
         let end = src.len();
+        // A local writer: its fields live in registers, not behind a pointer
+        // that every output byte store might alias.
+        let mut out = SequenceWriter::new(out, start, low, end);
         if end - start < MIN_LENGTH {
-            return;
+            return out.finish(src);
         }
         let mflimit_plus_one = end - MFLIMIT + 1;
         let match_limit = end - super::LAST_LITERALS;
-        let low_abs = base + low as u32;
+        let low32 = low as u32;
         let table = &mut *self.table;
-        let abs = |i: usize| base + i as u32;
 
         let mut anchor = start;
         let mut ip = start;
-        table[hash(read64(src, ip))] = abs(ip);
+        table[hash(read64(src, ip))] = ip as u32;
         ip += 1;
-        let mut forward_h = hash(read64(src, ip));
+        // The 8 bytes at the next position to probe: hashed, and their low
+        // half compared with the candidate, without reading them twice.
+        let mut forward_seq = read64(src, ip);
 
         'blocks: loop {
             // Find a match, stepping further the longer nothing is found.
@@ -86,8 +92,8 @@ impl FastTable {
                 let mut step = 1usize;
                 let mut search = (acceleration as usize) << SKIP_TRIGGER;
                 loop {
-                    let h = forward_h;
-                    let current = abs(forward_ip);
+                    let seq = forward_seq;
+                    let h = hash(seq);
                     let candidate = table[h];
                     ip = forward_ip;
                     forward_ip += step;
@@ -96,15 +102,16 @@ impl FastTable {
                     if forward_ip > mflimit_plus_one {
                         break 'blocks;
                     }
-                    forward_h = hash(read64(src, forward_ip));
+                    forward_seq = read64(src, forward_ip);
+                    let current = ip as u32;
                     table[h] = current;
                     // Positions before `low` belong to chunks this block may
                     // not refer to (or to nothing at all).
-                    if candidate < low_abs || candidate + (MAX_DISTANCE as u32) < current {
+                    if candidate < low32 || candidate + (MAX_DISTANCE as u32) < current {
                         continue;
                     }
-                    m = (candidate - base) as usize;
-                    if read32(src, m) == read32(src, ip) {
+                    m = candidate as usize;
+                    if read32(src, m) == seq as u32 {
                         break;
                     }
                 }
@@ -122,22 +129,24 @@ impl FastTable {
                 if ip >= mflimit_plus_one {
                     break 'blocks;
                 }
-                table[hash(read64(src, ip - 2))] = abs(ip - 2);
+                table[hash(read64(src, ip - 2))] = (ip - 2) as u32;
                 // A match right here continues without literals.
-                let h = hash(read64(src, ip));
-                let current = abs(ip);
+                let seq = read64(src, ip);
+                let h = hash(seq);
+                let current = ip as u32;
                 let candidate = table[h];
                 table[h] = current;
-                if candidate >= low_abs && candidate + (MAX_DISTANCE as u32) >= current {
-                    m = (candidate - base) as usize;
-                    if read32(src, m) == read32(src, ip) {
+                if candidate >= low32 && candidate + (MAX_DISTANCE as u32) >= current {
+                    m = candidate as usize;
+                    if read32(src, m) == seq as u32 {
                         continue;
                     }
                 }
                 break;
             }
             ip += 1;
-            forward_h = hash(read64(src, ip));
+            forward_seq = read64(src, ip);
         }
+        out.finish(src)
     }
 }

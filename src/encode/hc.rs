@@ -255,11 +255,12 @@ impl HcTables {
         start: usize,
         low: usize,
         attempts: u32,
-        out: &mut SequenceWriter<'_>,
-    ) {
+        out: &mut [u8],
+    ) -> Option<usize> {
         let end = src.len();
+        let mut out = SequenceWriter::new(out, start, low, end);
         if end - start < MIN_LENGTH {
-            return;
+            return out.finish(src);
         }
         self.begin(base + low as u32);
         let pattern_analysis = attempts > 128;
@@ -400,6 +401,7 @@ impl HcTables {
                 }
             }
         }
+        out.finish(src)
     }
 }
 

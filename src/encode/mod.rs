@@ -7,11 +7,13 @@
 //!
 //! The encoder keeps its own window: the bytes the next block may refer to,
 //! followed by the chunk being compressed, in one buffer, so every finder sees
-//! one contiguous slice. Finder tables hold absolute positions (stream offsets
-//! plus a start value, rebased long before they could overflow) and persist
-//! across blocks: the previous chunk was indexed while it was compressed and
-//! is not hashed again. A per-block lowest position makes the finders reject
-//! everything older than the previous chunk (or than the dictionary, for the
+//! one contiguous slice. Finder tables persist across blocks: the previous
+//! chunk was indexed while it was compressed and is not hashed again. The
+//! hash table holds window indices (shifted when the window drops its front);
+//! the hash chains hold absolute positions (stream offsets plus a start value,
+//! rebased long before they could overflow), because their slots are keyed by
+//! position. A per-block lowest position makes the finders reject everything
+//! older than the previous chunk (or than the dictionary, for the
 //! first block), which is all python-lz4's and liblz4's two-page decoders can
 //! read.
 
@@ -192,7 +194,7 @@ impl Encoder {
         };
         let window = dictionary.to_vec();
         match &mut tables {
-            Tables::Fast(table) => table.index(&window, START, 0),
+            Tables::Fast(table) => table.index(&window),
             Tables::Hc(hc, _) => {
                 if window.len() >= MIN_MATCH {
                     hc.insert(&window, START, window.len() - (MIN_MATCH - 1));
@@ -227,15 +229,17 @@ impl Encoder {
         if low > 0 && (self.history.is_none() || self.window.len() + chunk.len() > COMPACT_AT) {
             self.window.drain(..low);
             self.base += low as u32;
+            if let Tables::Fast(table) = &mut self.tables {
+                table.shift(low);
+            }
             low = 0;
         }
         if u64::from(self.base) + (self.window.len() + chunk.len()) as u64 > REBASE_AT {
             // Keep positions far from u32 overflow. A multiple of 64 Ki keeps
             // the hash chain's slots in place.
             let delta = (self.base - START) & !0xFFFF;
-            match &mut self.tables {
-                Tables::Fast(table) => table.rebase(delta),
-                Tables::Hc(hc, _) => hc.rebase(delta),
+            if let Tables::Hc(hc, _) = &mut self.tables {
+                hc.rebase(delta);
             }
             self.base -= delta;
         }
@@ -244,21 +248,20 @@ impl Encoder {
         self.history = Some(start);
 
         let src = &self.window[..];
-        let mut writer = SequenceWriter::new(out, start, low, src.len());
-        match (&mut self.tables, self.strategy) {
+        let written = match (&mut self.tables, self.strategy) {
             (Tables::Fast(table), Strategy::Fast { acceleration }) => {
-                table.compress(src, self.base, start, low, acceleration, &mut writer)
+                table.compress(src, start, low, acceleration, out)
             }
             (Tables::Hc(hc, _), Strategy::Chain { attempts }) => {
-                hc.compress_chain(src, self.base, start, low, attempts, &mut writer)
+                hc.compress_chain(src, self.base, start, low, attempts, out)
             }
             (Tables::Hc(hc, nodes), Strategy::Optimal(params)) => {
-                opt::compress_optimal(hc, nodes, src, self.base, start, low, params, &mut writer)
+                opt::compress_optimal(hc, nodes, src, self.base, start, low, params, out)
             }
             // `new` pairs every strategy with its tables.
-            _ => {}
-        }
-        match writer.finish(src) {
+            _ => None,
+        };
+        match written {
             Some(len) => len,
             None => {
                 // A finder proposed an invalid sequence (a bug): store the
@@ -272,39 +275,57 @@ impl Encoder {
     }
 }
 
+// The readers below index with `i as u32 as usize`: window indices always fit
+// 32 bits (the window holds at most 64 KiB of history and one page of at most
+// 0x7E000000 bytes), and saying so lets the compiler drop the overflow check
+// of `i + N` from every bounds check, leaving one compare per read.
+
 #[inline(always)]
 fn read16(src: &[u8], i: usize) -> u16 {
+    let i = i as u32 as usize;
     let b = &src[i..i + 2];
     u16::from_le_bytes([b[0], b[1]])
 }
 
 #[inline(always)]
 fn read32(src: &[u8], i: usize) -> u32 {
+    let i = i as u32 as usize;
     let b = &src[i..i + 4];
     u32::from_le_bytes([b[0], b[1], b[2], b[3]])
 }
 
 #[inline(always)]
 fn read64(src: &[u8], i: usize) -> u64 {
+    let i = i as u32 as usize;
     let b = &src[i..i + 8];
     u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
 }
 
 /// How many bytes from `a` (up to `limit`) equal those from `b` (`b < a`).
 #[inline(always)]
-fn count(src: &[u8], mut a: usize, mut b: usize, limit: usize) -> usize {
-    let start = a;
-    while a + 8 <= limit {
-        let diff = read64(src, a) ^ read64(src, b);
+fn count(src: &[u8], a: usize, b: usize, limit: usize) -> usize {
+    let n = limit.saturating_sub(a);
+    // Two equal-length slices: the chunk iterators below need no bounds checks.
+    let (x, y) = (&src[a..a + n], &src[b..b + n]);
+    let mut done = 0;
+    for (cx, cy) in x.chunks_exact(8).zip(y.chunks_exact(8)) {
+        let diff = le64(cx) ^ le64(cy);
         if diff != 0 {
-            return a - start + (diff.trailing_zeros() / 8) as usize;
+            return done + (diff.trailing_zeros() / 8) as usize;
         }
-        a += 8;
-        b += 8;
+        done += 8;
     }
-    while a < limit && src[a] == src[b] {
-        a += 1;
-        b += 1;
+    for (cx, cy) in x[done..].iter().zip(&y[done..]) {
+        if cx != cy {
+            break;
+        }
+        done += 1;
     }
-    a - start
+    done
+}
+
+/// An 8-byte chunk as a little-endian integer.
+#[inline(always)]
+fn le64(c: &[u8]) -> u64 {
+    u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])
 }

@@ -67,11 +67,12 @@ pub(crate) fn compress_optimal(
     start: usize,
     low: usize,
     params: OptParams,
-    out: &mut SequenceWriter<'_>,
-) {
+    out: &mut [u8],
+) -> Option<usize> {
     let end = src.len();
+    let mut out = SequenceWriter::new(out, start, low, end);
     if end - start < MIN_LENGTH {
-        return;
+        return out.finish(src);
     }
     tables.begin(base + low as u32);
     let mflimit = end - MFLIMIT;
@@ -255,6 +256,7 @@ pub(crate) fn compress_optimal(
             anchor = ip;
         }
     }
+    out.finish(src)
 }
 
 /// Prices the literal-only positions just after `last`.

@@ -43,7 +43,7 @@ impl<'a> SequenceWriter<'a> {
 
     /// Writes the literals from the anchor up to `start`, then a match of
     /// `len` bytes at `start` copying from `offset` bytes back.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn sequence(&mut self, src: &[u8], start: usize, offset: usize, len: usize) {
         if start < self.anchor
             || start + MFLIMIT > self.end
@@ -53,27 +53,24 @@ impl<'a> SequenceWriter<'a> {
             || offset > MAX_DISTANCE
             || offset > start - self.low
         {
-            debug_assert!(
-                false,
-                "match finder proposed an invalid sequence: anchor {} start {start} offset {offset} len {len} low {} end {}",
-                self.anchor, self.low, self.end
-            );
-            self.broken = true;
+            self.reject(start, offset, len);
             return;
         }
         let literals = start - self.anchor;
-        let token = self.pos;
-        self.pos += 1;
+        // Output positions fit 32 bits (a block is at most compress_bound of
+        // 0x7E000000 bytes); see `read32` for why that is spelled out.
+        let token = self.pos as u32 as usize;
+        self.pos = token + 1;
         let lit_code = if literals >= RUN_MASK {
             self.length_bytes(literals - RUN_MASK);
             RUN_MASK
         } else {
             literals
         };
-        self.out[self.pos..self.pos + literals].copy_from_slice(&src[self.anchor..start]);
-        self.pos += literals;
-        self.out[self.pos..self.pos + 2].copy_from_slice(&(offset as u16).to_le_bytes());
-        self.pos += 2;
+        self.copy_literals(src, self.anchor, literals);
+        let pos = self.pos as u32 as usize;
+        self.out[pos..pos + 2].copy_from_slice(&(offset as u16).to_le_bytes());
+        self.pos = pos + 2;
         let match_code = len - MIN_MATCH;
         let match_code = if match_code >= RUN_MASK {
             self.length_bytes(match_code - RUN_MASK);
@@ -83,6 +80,37 @@ impl<'a> SequenceWriter<'a> {
         };
         self.out[token] = ((lit_code << 4) | match_code) as u8;
         self.anchor = start + len;
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn reject(&mut self, start: usize, offset: usize, len: usize) {
+        debug_assert!(
+            false,
+            "match finder proposed an invalid sequence: anchor {} start {start} offset {offset} len {len} low {} end {}",
+            self.anchor, self.low, self.end
+        );
+        self.broken = true;
+    }
+
+    /// Copies `len` literals from `src[from..]`. Short runs are copied 8 bytes
+    /// at a time, possibly past their end (the next sequence overwrites the
+    /// excess), as liblz4's wild copy does: fixed-size copies cost a move
+    /// each, where a `memcpy` call of a few bytes costs far more.
+    #[inline(always)]
+    fn copy_literals(&mut self, src: &[u8], from: usize, len: usize) {
+        let pos = self.pos as u32 as usize;
+        let from = from as u32 as usize;
+        if len <= 16 && pos + 16 <= self.out.len() && from + 16 <= src.len() {
+            let (dst, lits) = (&mut self.out[pos..pos + 16], &src[from..from + 16]);
+            dst[..8].copy_from_slice(&lits[..8]);
+            if len > 8 {
+                dst[8..].copy_from_slice(&lits[8..]);
+            }
+        } else {
+            self.out[pos..pos + len].copy_from_slice(&src[from..from + len]);
+        }
+        self.pos = pos + len;
     }
 
     /// The extra bytes of a length above 15: 255s, then the remainder.
