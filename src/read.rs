@@ -8,6 +8,11 @@ use crate::block::Decompressor;
 use crate::config::{SizePrefix, StreamConfig};
 use crate::error::{BlockPart, Error};
 
+/// The block buffer's first size: blocks up to this size (all blocks of pages
+/// up to ~127 KiB) are read in one go; larger ones grow the buffer by doubling
+/// as their bytes arrive.
+const MIN_BLOCK_BUFFER: usize = 128 * 1024;
+
 /// Where the reader is in the stream.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum State {
@@ -66,7 +71,8 @@ pub struct Lz4StreamReader<R: Read> {
     state: State,
     prefix: [u8; 4],
     /// The compressed block being read; grows to the largest block seen, which
-    /// the size check bounds by `compress_bound(buffer_size)`.
+    /// the size check bounds by `compress_bound(buffer_size)`, and only as
+    /// that block's bytes arrive.
     block: Vec<u8>,
     /// Decoded bytes not yet consumed, as a range of the decompressor's window.
     unread: Range<usize>,
@@ -186,15 +192,24 @@ impl<R: Read> Lz4StreamReader<R> {
             Ok(size) => size,
             Err(kind) => return Err(self.fail(self.corrupt(kind))),
         };
-        if self.block.len() < size {
-            self.block.resize(size, 0);
-        }
         self.state = State::Body { size, filled: 0 };
         Ok(())
     }
 
     fn read_body(&mut self, size: usize, filled: usize) -> io::Result<()> {
-        let n = read_retrying(&mut self.inner, &mut self.block[filled..size])?;
+        // Grow the block buffer with the bytes that actually arrive, not to the
+        // size the prefix announces: with large pages a forged 4-byte prefix
+        // would otherwise cost up to compress_bound(buffer_size) at once.
+        let limit = size.min(
+            self.block
+                .len()
+                .max(filled.saturating_mul(2))
+                .max(MIN_BLOCK_BUFFER),
+        );
+        if self.block.len() < limit {
+            self.block.resize(limit, 0);
+        }
+        let n = read_retrying(&mut self.inner, &mut self.block[filled..limit])?;
         if n == 0 {
             return Err(self.fail(Error::Truncated {
                 block: self.block_index,
