@@ -1,0 +1,99 @@
+//! The same data through this crate's writer and through liblz4's
+//! double-buffer loop (`LZ4_compress_fast_continue` with the input's
+//! acceleration, or `LZ4_compress_HC_continue` with its level, over two pages
+//! of the configured size, as `blockStreaming_doubleBuffer.c` and python-lz4
+//! do): each side's stream decodes exactly with the other side's decoder
+//! (`LZ4_decompress_safe_continue` over two pages; `Lz4StreamReader`).
+//!
+//! Input: header (misc bit 0: generated data, bits 1-2: liblz4 fast with
+//! acceleration 1, fast with acceleration `misc >> 3`, or HC at level
+//! `misc >> 3`), our write plan, liblz4's chunk plan (each a length byte and
+//! bytes), then the data.
+#![no_main]
+
+use arbitrary::Unstructured;
+use libfuzzer_sys::fuzz_target;
+use lz4_stream_fuzz::liblz4::{self, Mode};
+use lz4_stream_fuzz::setup::{self, MAX_WRITE_PAGE};
+use lz4_stream_fuzz::stream::{self, End};
+
+fuzz_target!(|input: &[u8]| {
+    let Some((setup, mut rest)) = setup::parse(input, false, MAX_WRITE_PAGE) else {
+        return;
+    };
+    let config = &setup.config;
+    let page = config.get_buffer_size();
+    let width = config.get_size_prefix().width();
+    let mode = match (setup.misc >> 1) & 3 {
+        2 => Mode::Fast(1 + (setup.misc >> 3) as i32),
+        3 => Mode::High(1 + (setup.misc >> 3) as i32 % 12),
+        _ => Mode::Fast(1),
+    };
+    let plan = setup::section(&mut rest);
+    let chunk_plan = setup::section(&mut rest);
+    let data = setup::data(
+        rest,
+        setup.misc,
+        &setup.dictionary,
+        setup::data_budget(page),
+    );
+
+    // Ours, decoded by liblz4.
+    let written = stream::write_stream(config, &data, plan, &[]);
+    let mut decoder = liblz4::Decoder::new(page, &setup.dictionary);
+    let mut decoded = Vec::with_capacity(data.len());
+    let mut offset = 0;
+    while offset < written.stream.len() {
+        let mut size = [0u8; 8];
+        size[..width].copy_from_slice(&written.stream[offset..offset + width]);
+        let size = u64::from_le_bytes(size) as usize;
+        offset += width;
+        if size == 0 {
+            break; // the end marker
+        }
+        let block = &written.stream[offset..offset + size];
+        let chunk = decoder
+            .decompress(block)
+            .unwrap_or_else(|| panic!("liblz4 rejected our block at offset {offset}"));
+        decoded.extend_from_slice(chunk);
+        offset += size;
+    }
+    assert_eq!(offset, written.stream.len());
+    assert!(
+        decoded == data,
+        "liblz4 decoded our stream to different bytes"
+    );
+
+    // liblz4's, read by ours.
+    let mut encoder = liblz4::Encoder::new(page, &setup.dictionary, mode);
+    let mut chunk_plan = Unstructured::new(chunk_plan);
+    let mut theirs = Vec::new();
+    let mut pos = 0;
+    while pos < data.len() {
+        let len = if chunk_plan.is_empty() {
+            page
+        } else {
+            chunk_plan.int_in_range(1..=page).unwrap_or(page)
+        };
+        let chunk = &data[pos..data.len().min(pos + len)];
+        let block = encoder.compress(chunk);
+        assert!(block.len() <= config.max_block_size());
+        theirs.extend_from_slice(&(block.len() as u64).to_le_bytes()[..width]);
+        theirs.extend_from_slice(block);
+        pos += chunk.len();
+    }
+    if config.get_end_marker() {
+        theirs.extend_from_slice(&[0u8; 4][..width]);
+    }
+    let blocks = stream::read_and_check(&theirs, config, &[], &[]);
+    assert!(
+        blocks.output == data,
+        "we decoded liblz4's stream to different bytes"
+    );
+    let end = if config.get_end_marker() {
+        End::Marker(theirs.len())
+    } else {
+        End::Clean
+    };
+    assert_eq!(blocks.end, end);
+});

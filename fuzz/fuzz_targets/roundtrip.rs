@@ -1,0 +1,123 @@
+//! Arbitrary data, configuration, write sizes and flush points through
+//! `Lz4StreamWriter` over a sink with short writes, `WouldBlock`,
+//! `Interrupted` and time-outs (retried as an event loop would), then through
+//! `Lz4StreamReader` over a flaky source: the exact data comes back, block by
+//! block as the writes and flushes cut it. Every block must also decode with
+//! only the previous chunk as history (what python-lz4's and liblz4's
+//! two-page decoders keep). With out-of-band sizes the block API is used
+//! instead, with empty chunks (history resets) and oversized ones.
+//!
+//! Input: header (misc bit 0: generated data), write plan, sink faults, read
+//! pattern, source faults (each a length byte and bytes), then the data.
+#![no_main]
+
+use arbitrary::Unstructured;
+use libfuzzer_sys::fuzz_target;
+use lz4_stream::block::{Compressor, Decompressor};
+use lz4_stream::{Error, SizePrefix, StreamConfig, WINDOW_SIZE};
+use lz4_stream_fuzz::reference;
+use lz4_stream_fuzz::setup::{self, MAX_WRITE_PAGE};
+use lz4_stream_fuzz::stream::{self, End};
+
+fuzz_target!(|input: &[u8]| {
+    let Some((setup, mut rest)) = setup::parse(input, true, MAX_WRITE_PAGE) else {
+        return;
+    };
+    let config = &setup.config;
+    let page = config.get_buffer_size();
+    let plan = setup::section(&mut rest);
+    let sink_faults = setup::section(&mut rest);
+    let pattern = setup::section(&mut rest);
+    let source_faults = setup::section(&mut rest);
+    let data = setup::data(
+        rest,
+        setup.misc,
+        &setup.dictionary,
+        setup::data_budget(page),
+    );
+
+    if config.get_size_prefix() == SizePrefix::OutOfBand {
+        block_api_round_trip(config, &data, plan);
+        return;
+    }
+    let written = stream::write_stream(config, &data, plan, sink_faults);
+    let blocks = stream::read_and_check(&written.stream, config, pattern, source_faults);
+    assert!(blocks.output == data, "the data did not come back");
+    assert_eq!(
+        blocks.chunks, written.chunks,
+        "blocks are not cut where pages and flushes end"
+    );
+    let end = if config.get_end_marker() {
+        End::Marker(written.stream.len())
+    } else {
+        End::Clean
+    };
+    assert_eq!(blocks.end, end);
+    previous_chunk_only(&written.stream, config, &blocks.chunks, &data);
+});
+
+/// Decodes each block with only the previous chunk (or, first, the
+/// dictionary) as history, as a two-page decoder must.
+fn previous_chunk_only(stream: &[u8], config: &StreamConfig, chunks: &[usize], data: &[u8]) {
+    let width = config.get_size_prefix().width();
+    let page = config.get_buffer_size();
+    let dictionary = config.get_dictionary().unwrap_or(&[]);
+    let (mut offset, mut at) = (0usize, 0usize);
+    let mut previous: &[u8] = &dictionary[dictionary.len().saturating_sub(WINDOW_SIZE)..];
+    for &len in chunks {
+        let mut size = [0u8; 8];
+        size[..width].copy_from_slice(&stream[offset..offset + width]);
+        let size = u64::from_le_bytes(size) as usize;
+        let block = &stream[offset + width..offset + width + size];
+        let chunk = &data[at..at + len];
+        reference::check(block, &[], previous, page, Ok(chunk));
+        previous = chunk;
+        offset += width + size;
+        at += len;
+    }
+}
+
+fn block_api_round_trip(config: &StreamConfig, data: &[u8], plan: &[u8]) {
+    let page = config.get_buffer_size();
+    let dictionary = config.get_dictionary().unwrap_or(&[]);
+    let mut compressor = Compressor::new(config.clone()).expect("valid configuration");
+    let mut decompressor = Decompressor::new(config.clone()).expect("valid configuration");
+    let mut plan = Unstructured::new(plan);
+    // What the next block may refer to: the previous chunk, nothing after an
+    // empty one, the dictionary at first.
+    let mut previous = dictionary[dictionary.len().saturating_sub(WINDOW_SIZE)..].to_vec();
+    let mut pos = 0;
+    while pos < data.len() {
+        let want: usize = if plan.is_empty() {
+            page
+        } else {
+            match plan.int_in_range(0u8..=7).unwrap_or(0) {
+                0 => 0,
+                1 => page + plan.int_in_range(1..=16).unwrap_or(1),
+                2 => page,
+                _ => plan.int_in_range(1..=page).unwrap_or(1),
+            }
+        };
+        let chunk = &data[pos..data.len().min(pos + want)];
+        let block = match compressor.compress(chunk) {
+            Ok(block) => {
+                assert!(chunk.len() <= page, "an oversized chunk was accepted");
+                block.to_vec()
+            }
+            Err(Error::ChunkTooLarge { len, buffer_size }) => {
+                assert_eq!((len, buffer_size), (chunk.len(), page));
+                assert!(chunk.len() > page);
+                continue;
+            }
+            Err(err) => panic!("compress failed: {err:?}"),
+        };
+        assert!(block.len() <= config.max_block_size());
+        let out = decompressor
+            .decompress(&block)
+            .expect("our own block decodes");
+        assert!(out == chunk, "a chunk did not come back");
+        reference::check(&block, &[], &previous, page, Ok(chunk));
+        previous = chunk.to_vec();
+        pos += chunk.len();
+    }
+}
