@@ -40,8 +40,9 @@ enum Repeat {
 /// Head and chain tables, in absolute positions (see `Encoder`).
 #[derive(Debug)]
 pub(crate) struct HcTables {
-    head: Box<[u32]>,
-    chain: Box<[u16]>,
+    // Fixed-size arrays: indices masked to their size need no bounds checks.
+    head: Box<[u32; 1 << HASH_LOG]>,
+    chain: Box<[u16; CHAIN_SIZE]>,
     /// The first position not inserted yet.
     next: u32,
 }
@@ -49,9 +50,9 @@ pub(crate) struct HcTables {
 impl HcTables {
     pub(crate) fn new(base: u32) -> Self {
         HcTables {
-            head: vec![0; 1 << HASH_LOG].into_boxed_slice(),
+            head: Box::new([0; 1 << HASH_LOG]),
             // A distance of 0xFFFF leads out of the window at once.
-            chain: vec![0xFFFF; CHAIN_SIZE].into_boxed_slice(),
+            chain: Box::new([0xFFFF; CHAIN_SIZE]),
             next: base,
         }
     }
@@ -96,8 +97,14 @@ impl HcTables {
     /// liblz4's `LZ4HC_InsertAndGetWiderMatch`: the longest match for `ip`
     /// longer than `longest`, which may start up to `ip - i_low` bytes before
     /// `ip` and must end by `i_high`. Searches at most `attempts` candidates.
+    ///
+    /// `PATTERN` enables the shortcut through long runs of one byte value
+    /// (levels 9 and up), `SWAP` the jump to the chain of whichever position
+    /// of the best match reaches furthest back (the optimal parser's levels);
+    /// as constants, code for a disabled one is not even compiled in.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn wider_match(
+    #[inline(always)]
+    pub(crate) fn wider_match<const PATTERN: bool, const SWAP: bool>(
         &mut self,
         src: &[u8],
         base: u32,
@@ -107,8 +114,6 @@ impl HcTables {
         i_high: usize,
         mut longest: usize,
         attempts: u32,
-        pattern_analysis: bool,
-        chain_swap: bool,
     ) -> Match {
         let ip_abs = base + ip as u32;
         let low_abs = base + low as u32;
@@ -153,7 +158,7 @@ impl HcTables {
                 }
             }
 
-            if chain_swap && match_len == longest && match_len > 0 {
+            if SWAP && match_len == longest && match_len > 0 {
                 // A better match: follow whichever of its positions has the
                 // chain that reaches furthest back.
                 if match_abs + longest as u32 <= ip_abs {
@@ -185,7 +190,7 @@ impl HcTables {
             }
 
             let next = self.next_in_chain(match_abs);
-            if pattern_analysis && next == 1 && chain_pos == 0 {
+            if PATTERN && next == 1 && chain_pos == 0 {
                 let candidate = match_abs - 1;
                 if repeat == Repeat::Untested {
                     // Only single-byte runs: `(p & 0xFFFF) == p >> 16` and
@@ -257,18 +262,36 @@ impl HcTables {
         attempts: u32,
         out: &mut [u8],
     ) -> Option<usize> {
-        let end = src.len();
-        let mut out = SequenceWriter::new(out, start, low, end);
-        if end - start < MIN_LENGTH {
-            return out.finish(src);
+        if src.len() - start < MIN_LENGTH {
+            return SequenceWriter::new(out, start, low, src.len()).finish(src);
         }
         self.begin(base + low as u32);
-        let pattern_analysis = attempts > 128;
+        if attempts > 128 {
+            self.chain_parse::<true>(src, base, start, low, attempts, out)
+        } else {
+            self.chain_parse::<false>(src, base, start, low, attempts, out)
+        }
+    }
+
+    /// The parse itself, with the run shortcut (`PATTERN`) fixed at compile
+    /// time.
+    #[allow(clippy::too_many_arguments)]
+    fn chain_parse<const PATTERN: bool>(
+        &mut self,
+        src: &[u8],
+        base: u32,
+        start: usize,
+        low: usize,
+        attempts: u32,
+        out: &mut [u8],
+    ) -> Option<usize> {
+        let end = src.len();
+        let mut out = SequenceWriter::new(out, start, low, end);
         let mflimit = end - MFLIMIT;
         let match_limit = end - super::LAST_LITERALS;
         let none = Match::default();
         let find = |tables: &mut Self, ip: usize, i_low: usize, longest: usize| {
-            tables.wider_match(
+            tables.wider_match::<PATTERN, false>(
                 src,
                 base,
                 low,
@@ -277,8 +300,6 @@ impl HcTables {
                 match_limit,
                 longest,
                 attempts,
-                pattern_analysis,
-                false,
             )
         };
 

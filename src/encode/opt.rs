@@ -79,7 +79,7 @@ pub(crate) fn compress_optimal(
     let match_limit = end - super::LAST_LITERALS;
     let sufficient = params.sufficient_len.min(OPT_NUM - 1);
     let find = |tables: &mut HcTables, ip: usize, min_len: usize| -> Match {
-        let found = tables.wider_match(
+        let found = tables.wider_match::<true, true>(
             src,
             base,
             low,
@@ -88,8 +88,6 @@ pub(crate) fn compress_optimal(
             match_limit,
             min_len,
             params.attempts,
-            true,
-            true,
         );
         if found.len <= min_len {
             Match::default()
