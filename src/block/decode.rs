@@ -42,6 +42,13 @@ pub(crate) const MF_LIMIT: usize = 12;
 pub(crate) const WILD_MARGIN: usize = 64;
 /// The widest fixed-size chunk a copy writes.
 const CHUNK: usize = 32;
+/// Input bytes the fast loop needs ahead of a sequence: a token, up to 14
+/// literals and an offset fit in 17; the rest keeps the 16-byte literal copy
+/// and the next token's read inside the block.
+const FAST_IN: usize = 32;
+/// Output room the fast path needs: up to 14 literals and an 18-byte match,
+/// written as 16 + 32-byte chunks, and still [`MF_LIMIT`] before the page end.
+const FAST_OUT: usize = 64;
 
 /// Why a block is not valid LZ4 (or does not fit its page).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,6 +144,13 @@ pub(crate) fn decode_block(
     let mut ip = 0;
     let mut op = pos;
     loop {
+        // Most sequences take the fast loop; it returns at the first one it
+        // cannot decode, which the general code below then handles.
+        // (Not worth a call when the next sequence has long literals.)
+        if input.get(ip).is_some_and(|&token| token < 0xF0) {
+            (ip, op) = fast_loop(input, buf, ip, op, limit)?;
+        }
+
         let Some(&token) = input.get(ip) else {
             return Err(BlockError::MissingToken { at: ip });
         };
@@ -181,15 +195,8 @@ pub(crate) fn decode_block(
             return Err(BlockError::OffsetPastInput { at: ip });
         };
         let offset = usize::from(u16::from_le_bytes([offset[0], offset[1]]));
-        if offset == 0 {
-            return Err(BlockError::OffsetZero { at: ip });
-        }
-        if offset > op {
-            return Err(BlockError::OffsetBeforeHistory {
-                at: ip,
-                offset,
-                available: op,
-            });
+        if offset.wrapping_sub(1) >= op {
+            return Err(offset_error(ip, offset, op));
         }
         ip += 2;
         let mut len = usize::from(token & 15);
@@ -211,6 +218,98 @@ pub(crate) fn decode_block(
             copy_match_exact(buf, src, op, len);
         }
         op += len;
+    }
+}
+
+/// The fast loop, for the common sequence: at most 14 literals and a match of
+/// at most 18 bytes, far from the end of the block and of the page. For such
+/// a sequence every length and end-of-block check holds by construction (it
+/// reads at most 17 of the [`FAST_IN`] input bytes it takes, and writes at
+/// most 32 bytes with at least [`MF_LIMIT`] to spare before `limit`), so only
+/// the offset needs checking. Returns where it stopped: at the first sequence
+/// that is not of this kind, or too close to an end.
+///
+/// A separate function with few live values, so the loop keeps everything in
+/// registers.
+#[inline(never)]
+fn fast_loop(
+    input: &[u8],
+    buf: &mut [u8],
+    mut ip: usize,
+    mut op: usize,
+    limit: usize,
+) -> Result<(usize, usize), BlockError> {
+    let (Some(in_end), Some(out_end)) = (
+        input.len().checked_sub(FAST_IN),
+        limit.min(buf.len()).checked_sub(FAST_OUT),
+    ) else {
+        return Ok((ip, op));
+    };
+    while ip <= in_end && op <= out_end {
+        let seq = &input[ip..ip + FAST_IN];
+        let token = seq[0];
+        let lit = usize::from(token >> 4);
+        let len = usize::from(token & 15);
+        if lit == 15 {
+            break;
+        }
+        // The literals and the offset are in `seq`.
+        buf[op..op + 16].copy_from_slice(&seq[1..17]);
+        op += lit;
+        let offset = usize::from(u16::from_le_bytes([seq[1 + lit], seq[2 + lit]]));
+        if offset == 0 || offset > op {
+            return Err(offset_error(ip + 1 + lit, offset, op));
+        }
+        let src = op - offset;
+        if len < 15 {
+            if offset >= 16 {
+                buf.copy_within(src..src + 16, op);
+                if len > 12 {
+                    buf.copy_within(src + 16..src + 24, op + 16);
+                }
+            } else if offset >= 8 {
+                // 8-byte copies, so each load reads whole earlier stores
+                // rather than straddling them (which stalls store forwarding).
+                buf.copy_within(src..src + 8, op);
+                buf.copy_within(src + 8..src + 16, op + 8);
+                if len > 12 {
+                    buf.copy_within(src + 16..src + 24, op + 16);
+                }
+            } else {
+                copy_repeating(buf, src, op, len + MIN_MATCH, offset);
+            }
+            op += len + MIN_MATCH;
+            ip += 3 + lit;
+            continue;
+        }
+        // A long match: it must end at least `CHUNK` bytes before `limit`
+        // (`op <= out_end + 14` here, so no underflow), or the general code
+        // decodes the whole sequence again (rewriting the same literals).
+        let mut p = ip + 3 + lit;
+        let len = read_length(input, &mut p)?.saturating_add(15 + MIN_MATCH);
+        if len > out_end + (FAST_OUT - CHUNK) - op {
+            op -= lit;
+            break;
+        }
+        copy_match_wild(buf, src, op, len);
+        op += len;
+        ip = p;
+    }
+    Ok((ip, op))
+}
+
+/// The error for an offset of 0 or one reaching before the start of the
+/// history (`offset > available`), read at byte `at` of the block.
+#[cold]
+fn offset_error(at: usize, offset: usize, available: usize) -> BlockError {
+    if offset == 0 {
+        BlockError::OffsetZero { at }
+    } else {
+        BlockError::OffsetBeforeHistory {
+            at,
+            offset,
+            available,
+        }
     }
 }
 
@@ -243,13 +342,27 @@ fn copy_literals(input: &[u8], ip: usize, buf: &mut [u8], op: usize, len: usize)
             dst.copy_from_slice(src);
             return;
         }
-    } else if len <= 32 {
-        if let (Some(src), Some(dst)) = (input.get(ip..ip + 32), buf.get_mut(op..op + 32)) {
-            dst.copy_from_slice(src);
-            return;
-        }
+    } else if len <= 256 && input.len() - ip >= len + CHUNK && buf.len() - op >= len + CHUNK {
+        copy_long_literals(input, ip, buf, op, len);
+        return;
     }
     buf[op..op + len].copy_from_slice(&input[ip..ip + len]);
+}
+
+/// Copies `len` literals from `input[ip..]` to `buf[op..]`, where both have at
+/// least [`CHUNK`] bytes to spare after the run: in 32-byte chunks, or with one
+/// exact copy for long runs, where `memcpy` is faster.
+#[inline(always)]
+fn copy_long_literals(input: &[u8], ip: usize, buf: &mut [u8], op: usize, len: usize) {
+    if len > 256 {
+        buf[op..op + len].copy_from_slice(&input[ip..ip + len]);
+        return;
+    }
+    let mut done = 0;
+    while done < len {
+        buf[op + done..op + done + CHUNK].copy_from_slice(&input[ip + done..ip + done + CHUNK]);
+        done += CHUNK;
+    }
 }
 
 /// Copies a match of `len` bytes from `buf[src..]` to `buf[op..]` (`src < op`;
@@ -281,8 +394,9 @@ fn copy_match_wild(buf: &mut [u8], src: usize, op: usize, len: usize) {
 
 /// An overlapping match with an offset below 16: the output repeats the last
 /// `offset` bytes. Dispatches to a copy specialised for each offset, so the
-/// pattern is built with constant indices.
-#[inline(always)]
+/// pattern is built with constant indices. Not inlined: its fifteen variants
+/// would crowd the fast loop's registers, and small offsets are rare.
+#[inline(never)]
 fn copy_repeating(buf: &mut [u8], src: usize, op: usize, len: usize, offset: usize) {
     match offset {
         1 => {
@@ -575,6 +689,145 @@ mod tests {
             Err(BlockError::LiteralsNotLast { at: 0 })
         );
         assert!(decode(&literals_late, b"", 32, 0).is_ok());
+    }
+
+    /// A random valid block after `history`: sequences of mixed shapes (short
+    /// and long literals, matches with offsets from 1 to the whole history,
+    /// short and long), ending with at least 8 literals. Returns the block
+    /// and the expected output.
+    fn random_block(seed: u64, history: &[u8], out_len: usize) -> (Vec<u8>, Vec<u8>) {
+        let mut state = seed | 1;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut block = Block::default();
+        let mut all = history.to_vec();
+        while all.len() - history.len() + 64 < out_len {
+            let lit = match next(10) {
+                0 => next(300),
+                1..=3 => 0,
+                _ => next(15),
+            };
+            // (A match needs something before it.)
+            let lit = if all.is_empty() { lit.max(1) } else { lit };
+            let lit = lit.min(out_len - (all.len() - history.len()) - 48);
+            let literals: Vec<u8> = (0..lit).map(|_| b"abcdefgh"[next(8)]).collect();
+            all.extend_from_slice(&literals);
+            let offset = match next(4) {
+                0 => 1 + next(16),
+                1 => 1 + next(64),
+                _ => 1 + next(65_535),
+            }
+            .min(all.len());
+            let len = match next(8) {
+                0 => MIN_MATCH + next(500),
+                1 => MIN_MATCH + 15 + next(20),
+                _ => MIN_MATCH + next(15),
+            };
+            let room = out_len.saturating_sub(all.len() - history.len());
+            let len = len.min(room.saturating_sub(32)).max(MIN_MATCH);
+            for _ in 0..len {
+                all.push(all[all.len() - offset]);
+            }
+            block = block.seq(&literals, offset as u16, len);
+        }
+        // At least 8: with the 4-byte match before it, every literal run but
+        // the last then ends 12 bytes or more before the end, as LZ4 requires.
+        let tail: Vec<u8> = (0..8 + next(10)).map(|i| i as u8).collect();
+        all.extend_from_slice(&tail);
+        (block.last(&tail), all.split_off(history.len()))
+    }
+
+    #[test]
+    fn random_blocks_decode_like_the_byte_at_a_time_reference() {
+        let history: Vec<u8> = (0..70_000u32).map(|i| (i * 31 % 253) as u8).collect();
+        for seed in 1..300u64 {
+            let hist = &history[..(seed as usize * 997) % history.len()];
+            let out_len = 100 + (seed as usize * 7919) % 20_000;
+            let (block, expected) = random_block(seed, hist, out_len);
+            for (page, margin) in [
+                (expected.len(), 0),
+                (expected.len(), WILD_MARGIN),
+                (out_len + 1000, 0),
+            ] {
+                let out = decode(&block, hist, page, margin)
+                    .unwrap_or_else(|e| panic!("seed {seed} page {page}: {e}"));
+                assert!(out == expected, "seed {seed} page {page} margin {margin}");
+            }
+            // One byte less of page: an overflow, or (when the last
+            // literals are few) a match in the page's last 5 bytes.
+            let err = decode(&block, hist, expected.len() - 1, WILD_MARGIN).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    BlockError::PageOverflow | BlockError::MatchInLastLiterals { .. }
+                ),
+                "seed {seed}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn errors_inside_the_fast_loop() {
+        // Enough short sequences first that the bad one is reached by the
+        // fast loop, then a bad offset, a long match running past the page.
+        let mut good = Block::default();
+        for _ in 0..20 {
+            good = good.seq(b"abcdefgh", 8, 12);
+        }
+        let at = good.0.len() + 1 + 3;
+        let zero = Block(good.0.clone()).seq(b"xyz", 0, 4).last(&[0; 40]);
+        assert_eq!(
+            decode(&zero, b"", 10_000, WILD_MARGIN),
+            Err(BlockError::OffsetZero { at })
+        );
+        let far = Block(good.0.clone()).seq(b"xyz", 9999, 4).last(&[0; 40]);
+        assert_eq!(
+            decode(&far, b"", 10_000, WILD_MARGIN),
+            Err(BlockError::OffsetBeforeHistory {
+                at,
+                offset: 9999,
+                available: 20 * 20 + 3
+            })
+        );
+        // A long match that ends exactly at the page end minus 5 decodes
+        // (through the general code), one byte longer is an error.
+        let long = Block(good.0.clone()).seq(b"xyz", 3, 1000).last(b"12345");
+        let size = 20 * 20 + 3 + 1000 + 5;
+        assert_eq!(
+            decode(&long, b"", size, WILD_MARGIN).map(|o| o.len()),
+            Ok(size)
+        );
+        assert_eq!(
+            decode(&long, b"", size - 1, WILD_MARGIN),
+            Err(BlockError::MatchInLastLiterals { at: good.0.len() })
+        );
+        // Literal-only lengths ending the block inside the fast loop's reach.
+        let truncated = {
+            let mut b = Block(good.0.clone()).seq(b"xyz", 3, 1000).0;
+            b.truncate(b.len() - 2);
+            b.extend_from_slice(&[0; 40]);
+            b
+        };
+        assert!(decode(&truncated, b"", 100_000, WILD_MARGIN).is_err());
+    }
+
+    #[test]
+    fn literals_not_last_with_no_literals_near_the_page_end() {
+        // liblz4 rejects a sequence whose (empty) literals end within the last
+        // 12 bytes of the page unless it is the last.
+        let block = Block::default()
+            .seq(b"abcdefghijkl", 4, 4)
+            .seq(b"", 4, 4)
+            .last(b"12345");
+        assert!(decode(&block, b"", 12 + 4 + 4 + 5 + 4, 0).is_ok());
+        assert_eq!(
+            decode(&block, b"", 12 + 4 + 4 + 5, 0),
+            Err(BlockError::LiteralsNotLast { at: 15 })
+        );
     }
 
     #[test]
