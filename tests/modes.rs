@@ -318,3 +318,85 @@ fn invalid_modes_are_rejected_with_the_allowed_range() {
         );
     }
 }
+
+/// Streams of every mode for python-lz4 to decode: run with
+/// `LZ4S_MODES_OUT=DIR cargo test --release --test modes -- --ignored --exact write_mode_streams_for_python`,
+/// then `python tools/pylz4_vectors.py check DIR` (python-lz4 built by
+/// `tools/setup-pylz4.sh`). Half the cases go through the block API with
+/// chunks of random sizes (empty ones included), half through the writer.
+#[test]
+#[ignore = "needs LZ4S_MODES_OUT; python-lz4 then checks the directory"]
+fn write_mode_streams_for_python() {
+    use std::fmt::Write as _;
+    use std::fs;
+
+    let dir = std::path::PathBuf::from(
+        std::env::var_os("LZ4S_MODES_OUT").expect("set LZ4S_MODES_OUT to a directory"),
+    );
+    fs::create_dir_all(&dir).unwrap();
+    let mut rng = Rng::new(4242);
+    let mut manifest = Vec::new();
+    for (index, mode) in all_modes().into_iter().cycle().take(120).enumerate() {
+        let (config, data) = common::random_case(&mut rng);
+        let data = &data[..data.len().min(max_len(mode))];
+        let config = config.mode(mode);
+        let page = config.get_buffer_size();
+        let width = config.get_size_prefix().width();
+        let mut stream = Vec::new();
+        let mut blocks = String::new();
+        let mut decoder = Decompressor::new(config.clone()).unwrap();
+        if index % 2 == 0 {
+            let mut compressor = Compressor::new(config.clone()).unwrap();
+            let mut offset = 0;
+            while offset < data.len() {
+                let n = match rng.below(4) {
+                    0 if rng.chance(30) => 0,
+                    0 | 1 => page,
+                    _ => 1 + rng.below(page),
+                }
+                .min(data.len() - offset);
+                let block = compressor.compress(&data[offset..offset + n]).unwrap();
+                writeln!(blocks, "{n} {}", block.len() - width).unwrap();
+                stream.extend_from_slice(block);
+                offset += n;
+            }
+        } else {
+            let mut writer = Lz4StreamWriter::with_config(&mut stream, config.clone()).unwrap();
+            writer.write_all(data).unwrap();
+            writer.finish().unwrap();
+            // Block lengths for the manifest (python-lz4 reads them in band).
+            let mut at = 0;
+            while at < stream.len() {
+                let block = decoder.get_block(&stream[at..]).unwrap().to_vec();
+                let raw = decoder.decompress(&block).unwrap().len();
+                writeln!(blocks, "{raw} {}", block.len()).unwrap();
+                at += width + block.len();
+            }
+        }
+        let (name_mode, acceleration, level) = match mode {
+            CompressionMode::Default => ("default", 1, 9),
+            CompressionMode::Fast { acceleration } => ("fast", acceleration, 9),
+            CompressionMode::High { level } => ("high_compression", 1, u32::from(level)),
+        };
+        let name = format!("modes{index:03}_{name_mode}_a{acceleration}_l{level}_b{page}_p{width}");
+        fs::write(dir.join(format!("{name}.in")), data).unwrap();
+        fs::write(dir.join(format!("{name}.lz4s")), &stream).unwrap();
+        fs::write(dir.join(format!("{name}.blocks")), blocks).unwrap();
+        let dict = match config.get_dictionary() {
+            Some(dict) => {
+                fs::write(dir.join(format!("{name}.dict")), dict).unwrap();
+                format!("\"{name}.dict\"")
+            }
+            None => "null".into(),
+        };
+        manifest.push(format!(
+            r#" {{"name": "{name}", "buffer_size": {page}, "store_comp_size": {width}, "mode": "{name_mode}", "acceleration": {acceleration}, "compression_level": {level}, "dictionary": {dict}, "blocks": "{name}.blocks"}}"#
+        ));
+    }
+    fs::write(
+        dir.join("manifest.json"),
+        format!("[\n{}\n]\n", manifest.join(",\n")),
+    )
+    .unwrap();
+    println!("wrote {} streams to {}", manifest.len(), dir.display());
+}
