@@ -207,6 +207,8 @@ impl<R: Read> Lz4StreamReader<R> {
                 .max(MIN_BLOCK_BUFFER),
         );
         if self.block.len() < limit {
+            // Exactly: the Vec's own doubling would overshoot compress_bound.
+            self.block.reserve_exact(limit - self.block.len());
             self.block.resize(limit, 0);
         }
         let n = read_retrying(&mut self.inner, &mut self.block[filled..limit])?;
