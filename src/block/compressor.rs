@@ -49,7 +49,11 @@ impl Compressor {
 
     /// A compressor for a configuration already validated.
     pub(crate) fn with_valid_config(config: StreamConfig) -> Self {
-        let encoder = Encoder::new(config.get_mode(), config.dictionary_window());
+        let encoder = Encoder::new(
+            config.get_mode(),
+            config.get_buffer_size(),
+            config.dictionary_window(),
+        );
         Compressor {
             config,
             encoder,

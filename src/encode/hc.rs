@@ -81,8 +81,12 @@ impl HcTables {
         let mut idx = self.next;
         while idx < target {
             let h = hash(read32(src, (idx - base) as usize));
-            let delta = (idx - self.head[h]).min(MAX_DISTANCE as u32);
-            self.chain[(idx & CHAIN_MASK) as usize] = delta as u16;
+            // Distances past the window saturate to 0xFFFF. Without a
+            // branch: whether a hash was seen recently is unpredictable.
+            // (`delta` < 2^31: positions are rebased before 2^31.)
+            let delta = idx - self.head[h];
+            let saturate = ((MAX_DISTANCE as u32).wrapping_sub(delta) as i32 >> 31) as u32;
+            self.chain[(idx & CHAIN_MASK) as usize] = (delta | saturate) as u16;
             self.head[h] = idx;
             idx += 1;
         }

@@ -47,8 +47,10 @@ const START: u32 = 1 << 16;
 /// Positions are rebased before the window's end passes this.
 const REBASE_AT: u64 = 1 << 31;
 /// The window is compacted (history moved to the front) once it would grow
-/// past this; a larger value moves history less often.
-const COMPACT_AT: usize = 256 * 1024;
+/// past this many pages (of at most 64 KiB): rarely enough that moving the
+/// history costs little, often enough that the window stays small and in
+/// cache, as liblz4's two pages do.
+const COMPACT_PAGES: usize = 4;
 
 /// The largest acceleration accepted; liblz4's `LZ4_ACCELERATION_MAX`.
 pub const MAX_ACCELERATION: u32 = 65_537;
@@ -179,12 +181,14 @@ pub(crate) struct Encoder {
     base: u32,
     /// `window[h..]` is what the next block may refer to; `None`: nothing.
     history: Option<usize>,
+    /// Window length beyond which the history is moved to the front.
+    compact_at: usize,
 }
 
 impl Encoder {
-    /// An encoder for `mode` whose first block may refer to `dictionary`
-    /// (at most its last 64 KiB are used).
-    pub(crate) fn new(mode: CompressionMode, dictionary: &[u8]) -> Self {
+    /// An encoder for `mode` and pages of `page_size` bytes whose first block
+    /// may refer to `dictionary` (at most its last 64 KiB are used).
+    pub(crate) fn new(mode: CompressionMode, page_size: usize, dictionary: &[u8]) -> Self {
         let strategy = Strategy::of(mode);
         let dictionary = &dictionary[dictionary.len().saturating_sub(WINDOW_SIZE)..];
         let mut tables = match strategy {
@@ -207,6 +211,7 @@ impl Encoder {
             history: (!window.is_empty()).then_some(0),
             window,
             base: START,
+            compact_at: COMPACT_PAGES * page_size.min(WINDOW_SIZE),
         }
     }
 
@@ -226,7 +231,8 @@ impl Encoder {
             Some(h) => h.max(self.window.len().saturating_sub(WINDOW_SIZE)),
             None => self.window.len(),
         };
-        if low > 0 && (self.history.is_none() || self.window.len() + chunk.len() > COMPACT_AT) {
+        if low > 0 && (self.history.is_none() || self.window.len() + chunk.len() > self.compact_at)
+        {
             self.window.drain(..low);
             self.base += low as u32;
             if let Tables::Fast(table) = &mut self.tables {
@@ -283,22 +289,20 @@ impl Encoder {
 #[inline(always)]
 fn read16(src: &[u8], i: usize) -> u16 {
     let i = i as u32 as usize;
-    let b = &src[i..i + 2];
-    u16::from_le_bytes([b[0], b[1]])
+    // The slice has exactly 2 bytes: the fallback is never taken.
+    u16::from_le_bytes(src[i..i + 2].try_into().unwrap_or_default())
 }
 
 #[inline(always)]
 fn read32(src: &[u8], i: usize) -> u32 {
     let i = i as u32 as usize;
-    let b = &src[i..i + 4];
-    u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+    u32::from_le_bytes(src[i..i + 4].try_into().unwrap_or_default())
 }
 
 #[inline(always)]
 fn read64(src: &[u8], i: usize) -> u64 {
     let i = i as u32 as usize;
-    let b = &src[i..i + 8];
-    u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+    u64::from_le_bytes(src[i..i + 8].try_into().unwrap_or_default())
 }
 
 /// How many bytes from `a` (up to `limit`) equal those from `b` (`b < a`).
@@ -327,5 +331,5 @@ fn count(src: &[u8], a: usize, b: usize, limit: usize) -> usize {
 /// An 8-byte chunk as a little-endian integer.
 #[inline(always)]
 fn le64(c: &[u8]) -> u64 {
-    u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])
+    u64::from_le_bytes(c.try_into().unwrap_or_default())
 }
