@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use crate::block::decode::{decode_block, BlockError};
+use crate::block::decode::{decode_block, BlockError, MF_LIMIT};
 use crate::block::window::Window;
 use crate::config::{SizePrefix, StreamConfig};
 use crate::error::{Corruption, Error};
@@ -163,8 +163,11 @@ impl Decompressor {
         }
         let buffer_size = self.config.get_buffer_size();
         // Every byte of an LZ4 block yields at most 255 bytes of output, so a
-        // small block never needs a whole (possibly huge) page of room.
-        let room = buffer_size.min(block.len().saturating_mul(255));
+        // small block never needs a whole (possibly huge) page of room. The
+        // extra `MF_LIMIT` keeps the end-of-block rules, which the decoder
+        // checks against the end of the room, from ever firing earlier than
+        // they would against the end of the page.
+        let room = buffer_size.min(block.len().saturating_mul(255).saturating_add(MF_LIMIT));
         let (buf, pos) = self.window.output_space(room);
         let end = decode_block(block, buf, pos, pos + room).map_err(|err| match err {
             BlockError::PageOverflow => Corruption::PageOverflow { buffer_size },
