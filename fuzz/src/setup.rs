@@ -268,13 +268,14 @@ pub fn data(rest: &[u8], misc: u8, dictionary: &[u8], max_len: usize) -> Vec<u8>
     out
 }
 
-/// How much data a writing target compresses: tiny pages make one block per
-/// byte or two, so they get less data to keep executions fast.
+/// How much data a writing target compresses: enough for several 64 KiB
+/// blocks and for blocks above 64 KiB; tiny pages make one block per byte or
+/// two, so they get less, to keep executions fast.
 pub fn data_budget(page: usize) -> usize {
     if page < 64 {
         16 * 1024
     } else {
-        256 * 1024
+        160 * 1024
     }
 }
 
