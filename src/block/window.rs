@@ -43,16 +43,18 @@ pub(crate) fn slack(buffer_size: usize) -> usize {
 
 impl Window {
     /// An empty window for pages of `buffer_size` bytes, seeded with `dictionary`
-    /// (at most its last 64 KiB). The free space is allocated lazily, as blocks
-    /// need it, so a huge page size costs nothing until a block is that large.
+    /// (at most its last 64 KiB). The free space is allocated as blocks need
+    /// it, so a short stream (or a hostile size prefix) costs little whatever
+    /// the page size.
     pub(crate) fn new(buffer_size: usize, dictionary: &[u8]) -> Window {
         let dictionary = &dictionary[dictionary.len().saturating_sub(WINDOW_SIZE)..];
+        let max_len = WINDOW_SIZE + slack(buffer_size) + WILD_MARGIN;
         let mut buf = Vec::with_capacity(dictionary.len().max(4096));
         buf.extend_from_slice(dictionary);
         Window {
-            end: buf.len(),
+            end: dictionary.len(),
             buf,
-            max_len: WINDOW_SIZE + slack(buffer_size) + WILD_MARGIN,
+            max_len,
         }
     }
 
@@ -84,6 +86,18 @@ impl Window {
     #[cold]
     fn make_room(&mut self, room: usize) {
         let needed = room + WILD_MARGIN;
+        if self.end + needed <= self.max_len {
+            // Still below the budget: grow (geometrically) rather than slide,
+            // so that once the buffer is full size a slide happens only every
+            // `slack` bytes. `reserve_exact`: the Vec's own doubling would
+            // overshoot the budget.
+            let new_len = (self.buf.len() * 2)
+                .min(self.max_len)
+                .max(self.end + needed);
+            self.buf.reserve_exact(new_len - self.buf.len());
+            self.buf.resize(new_len, 0);
+            return;
+        }
         // Slide the last 64 KiB to the front; older output can never be
         // referred to again.
         if self.end > WINDOW_SIZE {
@@ -91,10 +105,8 @@ impl Window {
             self.end = WINDOW_SIZE;
         }
         if self.buf.len() - self.end < needed {
-            // Grow geometrically up to the budget, at least to what is needed.
-            // `reserve_exact`: the Vec's own doubling would overshoot the budget.
-            let grown = (self.buf.len() * 2).min(self.max_len);
-            let new_len = (self.end + needed).max(grown);
+            // Only when the buffer has not grown yet (a first huge block).
+            let new_len = self.end + needed;
             self.buf.reserve_exact(new_len - self.buf.len());
             self.buf.resize(new_len, 0);
         }
@@ -132,6 +144,25 @@ mod tests {
                 window.capacity()
             );
         }
+    }
+
+    #[test]
+    fn slides_only_when_the_whole_budget_is_used() {
+        // With a full-size buffer, a slide moves 64 KiB once per `slack`
+        // bytes decoded: count the slides over 4 MiB of 8 KiB pages.
+        let page = 8192;
+        let mut window = Window::new(page, b"");
+        let mut slides = 0;
+        let mut last_pos = 0;
+        for _ in 0..512 {
+            let (_, pos) = window.output_space(page);
+            if pos < last_pos {
+                slides += 1;
+            }
+            last_pos = pos;
+            window.commit(page);
+        }
+        assert_eq!(slides, (512 * page - WINDOW_SIZE) / slack(page));
     }
 
     #[test]
