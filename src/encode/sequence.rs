@@ -93,19 +93,24 @@ impl<'a> SequenceWriter<'a> {
         self.broken = true;
     }
 
-    /// Copies `len` literals from `src[from..]`. Short runs are copied 8 bytes
-    /// at a time, possibly past their end (the next sequence overwrites the
-    /// excess), as liblz4's wild copy does: fixed-size copies cost a move
-    /// each, where a `memcpy` call of a few bytes costs far more.
+    /// Copies `len` literals from `src[from..]`. Runs of up to 64 bytes are
+    /// copied 16 bytes at a time, possibly past their end (the next
+    /// sequence overwrites the excess), as liblz4's wild copy does:
+    /// fixed-size copies cost a move or two each, where a `memcpy` call for a
+    /// few bytes costs far more.
     #[inline(always)]
     fn copy_literals(&mut self, src: &[u8], from: usize, len: usize) {
         let pos = self.pos as u32 as usize;
         let from = from as u32 as usize;
-        if len <= 16 && pos + 16 <= self.out.len() && from + 16 <= src.len() {
-            let (dst, lits) = (&mut self.out[pos..pos + 16], &src[from..from + 16]);
-            dst[..8].copy_from_slice(&lits[..8]);
-            if len > 8 {
-                dst[8..].copy_from_slice(&lits[8..]);
+        if len <= 64 && pos + len + 16 <= self.out.len() && from + len + 16 <= src.len() {
+            let mut i = 0;
+            loop {
+                let (d, s) = (pos + i, from + i);
+                self.out[d..d + 16].copy_from_slice(&src[s..s + 16]);
+                i += 16;
+                if i >= len {
+                    break;
+                }
             }
         } else {
             self.out[pos..pos + len].copy_from_slice(&src[from..from + len]);
