@@ -9,10 +9,9 @@
 //! space, which later sequences overwrite — the "wild copy" of liblz4, done
 //! with bounds-checked slices.
 //!
-//! Validation follows liblz4's `LZ4_decompress_safe` with the page as the
-//! output capacity: everything it always rejects is rejected here too, and
-//! nothing it accepts (in particular no block any conforming encoder writes) is
-//! rejected. The rules are:
+//! Validation: everything liblz4's `LZ4_decompress_safe` always rejects, with
+//! the page as the output capacity, is rejected here too, and no block a
+//! conforming encoder writes is. The rules are:
 //!
 //! - every length, offset and literal run must lie inside the block;
 //! - an offset of 0, or one reaching before the start of the history, is
@@ -25,7 +24,12 @@
 //!
 //! liblz4 enforces the last two rules against the capacity of the output
 //! buffer, which for the stream decoders is one page; they are checked the
-//! same way here. `lz4_flex` does not check them at all.
+//! same way here (`lz4_flex` does not check them). Two differences remain:
+//! liblz4 accepts an offset of 0 (the format says it is invalid; `lz4_flex`
+//! rejects it too), and in some of its code paths only, liblz4 rejects a
+//! literal run that is not the block's last but leaves fewer than 8 bytes of
+//! input; since whether it does depends on which of its internal loops is
+//! running, that check is not made here (nor by `lz4_flex`).
 
 use std::fmt;
 
@@ -46,8 +50,10 @@ const CHUNK: usize = 32;
 /// literals and an offset fit in 17; the rest keeps the 16-byte literal copy
 /// and the next token's read inside the block.
 const FAST_IN: usize = 32;
-/// Output room the fast path needs: up to 14 literals and an 18-byte match,
-/// written as 16 + 32-byte chunks, and still [`MF_LIMIT`] before the page end.
+/// Output room the fast loop needs ahead of a sequence: up to 14 literals
+/// (copied as 16 bytes) and an 18-byte match (copied in chunks of up to 24
+/// bytes, or one 32-byte pattern store), still [`MF_LIMIT`] before the page
+/// end, so the end-of-block rules hold by construction.
 const FAST_OUT: usize = 64;
 
 /// Why a block is not valid LZ4 (or does not fit its page).
