@@ -189,19 +189,25 @@ impl Encoder {
     /// An encoder for `mode` and pages of `page_size` bytes whose first block
     /// may refer to `dictionary` (at most its last 64 KiB are used).
     pub(crate) fn new(mode: CompressionMode, page_size: usize, dictionary: &[u8]) -> Self {
+        Self::starting_at(mode, page_size, dictionary, START)
+    }
+
+    /// [`Encoder::new`], numbering positions from `start` (tests start near
+    /// the rebasing threshold).
+    fn starting_at(mode: CompressionMode, page_size: usize, dictionary: &[u8], start: u32) -> Self {
         let strategy = Strategy::of(mode);
         let dictionary = &dictionary[dictionary.len().saturating_sub(WINDOW_SIZE)..];
         let mut tables = match strategy {
             Strategy::Fast { .. } => Tables::Fast(FastTable::new()),
-            Strategy::Chain { .. } => Tables::Hc(HcTables::new(START), Vec::new()),
-            Strategy::Optimal(_) => Tables::Hc(HcTables::new(START), opt::nodes()),
+            Strategy::Chain { .. } => Tables::Hc(HcTables::new(start), Vec::new()),
+            Strategy::Optimal(_) => Tables::Hc(HcTables::new(start), opt::nodes()),
         };
         let window = dictionary.to_vec();
         match &mut tables {
             Tables::Fast(table) => table.index(&window),
             Tables::Hc(hc, _) => {
                 if window.len() >= MIN_MATCH {
-                    hc.insert(&window, START, window.len() - (MIN_MATCH - 1));
+                    hc.insert(&window, start, window.len() - (MIN_MATCH - 1));
                 }
             }
         }
@@ -210,7 +216,7 @@ impl Encoder {
             tables,
             history: (!window.is_empty()).then_some(0),
             window,
-            base: START,
+            base: start,
             compact_at: COMPACT_PAGES * page_size.min(WINDOW_SIZE),
         }
     }
@@ -332,4 +338,67 @@ fn count(src: &[u8], a: usize, b: usize, limit: usize) -> usize {
 #[inline(always)]
 fn le64(c: &[u8]) -> u64 {
     u64::from_le_bytes(c.try_into().unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::block::Decompressor;
+    use crate::config::{compress_bound, SizePrefix, StreamConfig};
+
+    /// Text-like data with repeats near and far.
+    fn data(len: usize) -> Vec<u8> {
+        let words = [
+            &b"stream "[..],
+            b"block ",
+            b"page ",
+            b"history ",
+            b"window ",
+        ];
+        let mut state = 0x9E37_79B9u32;
+        let mut out = Vec::new();
+        while out.len() < len {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            out.extend_from_slice(words[state as usize % words.len()]);
+            if state % 7 == 0 {
+                out.extend_from_slice(&state.to_le_bytes());
+            }
+        }
+        out.truncate(len);
+        out
+    }
+
+    /// Positions near the rebasing threshold: the tables move down and the
+    /// stream still decodes, in every strategy.
+    #[test]
+    fn positions_are_rebased_before_overflow() {
+        let page = 8192;
+        let input = data(12 * page);
+        for mode in [
+            CompressionMode::Default,
+            CompressionMode::High { level: 4 },
+            CompressionMode::High { level: 9 },
+            CompressionMode::High { level: 10 },
+        ] {
+            let start = (REBASE_AT as u32) - 5 * page as u32 - 12_345;
+            let mut encoder = Encoder::starting_at(mode, page, b"", start);
+            let config = StreamConfig::default()
+                .buffer_size(page)
+                .size_prefix(SizePrefix::OutOfBand);
+            let mut decoder = Decompressor::new(config).unwrap();
+            let mut out = vec![0; compress_bound(page)];
+            let mut decoded = Vec::new();
+            let mut compressed = 0;
+            for chunk in input.chunks(page) {
+                let len = encoder.compress(chunk, &mut out);
+                compressed += len;
+                decoded.extend_from_slice(decoder.decompress(&out[..len]).unwrap());
+            }
+            assert!(decoded == input, "{mode:?}");
+            assert!(encoder.base < start, "{mode:?}: never rebased");
+            assert!(compressed < input.len() / 2, "{mode:?}: {compressed} bytes");
+        }
+    }
 }
