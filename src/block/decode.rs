@@ -46,6 +46,9 @@ pub(crate) const MF_LIMIT: usize = 12;
 pub(crate) const WILD_MARGIN: usize = 64;
 /// The widest fixed-size chunk a copy writes.
 const CHUNK: usize = 32;
+/// Literal runs longer than this are copied with one exact `copy_from_slice`
+/// (`memcpy`), shorter ones in [`CHUNK`]-byte steps.
+const LONG_LITERALS: usize = 256;
 /// Input bytes the fast loop needs ahead of a sequence: a token, up to 14
 /// literals and an offset fit in 17; the rest keeps the 16-byte literal copy
 /// and the next token's read inside the block.
@@ -152,8 +155,7 @@ pub(crate) fn decode_block(
     loop {
         // Most sequences take the fast loop; it returns at the first one it
         // cannot decode, which the general code below then handles.
-        // (Not worth a call when the next sequence has long literals.)
-        if input.get(ip).is_some_and(|&token| token < 0xF0) {
+        if ip + FAST_IN <= input.len() && op + FAST_OUT <= limit {
             (ip, op) = fast_loop(input, buf, ip, op, limit)?;
         }
 
@@ -227,13 +229,16 @@ pub(crate) fn decode_block(
     }
 }
 
-/// The fast loop, for the common sequence: at most 14 literals and a match of
-/// at most 18 bytes, far from the end of the block and of the page. For such
-/// a sequence every length and end-of-block check holds by construction (it
-/// reads at most 17 of the [`FAST_IN`] input bytes it takes, and writes at
-/// most 32 bytes with at least [`MF_LIMIT`] to spare before `limit`), so only
-/// the offset needs checking. Returns where it stopped: at the first sequence
-/// that is not of this kind, or too close to an end.
+/// The fast loop, for every sequence far from the end of the block and of the
+/// page: its literals (up to what is left of that distance) and a match of up
+/// to 18 bytes, or a longer match that still ends [`CHUNK`] bytes before the
+/// page end. Far from the ends every length and end-of-block check holds by
+/// construction (the input has [`FAST_IN`] bytes after the literals, and the
+/// output [`FAST_OUT`] bytes after them, at least [`MF_LIMIT`] more than any
+/// short match writes), so only the lengths of long runs and the offset need
+/// checking. Returns where it stopped: at the start of the first sequence it
+/// cannot decode, which the general code then decodes (again, if its literals
+/// were already copied: they are copied to the same place).
 ///
 /// A separate function with few live values, so the loop keeps everything in
 /// registers.
@@ -252,49 +257,44 @@ fn fast_loop(
         return Ok((ip, op));
     };
     while ip <= in_end && op <= out_end {
-        let seq = &input[ip..ip + FAST_IN];
-        let token = seq[0];
-        let lit = usize::from(token >> 4);
-        let len = usize::from(token & 15);
-        if lit == 15 {
-            break;
-        }
-        // The literals and the offset are in `seq`.
-        buf[op..op + 16].copy_from_slice(&seq[1..17]);
-        op += lit;
-        let offset = usize::from(u16::from_le_bytes([seq[1 + lit], seq[2 + lit]]));
-        if offset == 0 || offset > op {
-            return Err(offset_error(ip + 1 + lit, offset, op));
-        }
-        let src = op - offset;
-        if len < 15 {
-            if offset >= 16 {
-                buf.copy_within(src..src + 16, op);
-                if len > 12 {
-                    buf.copy_within(src + 16..src + 24, op + 16);
-                }
-            } else if offset >= 8 {
-                // 8-byte copies, so each load reads whole earlier stores
-                // rather than straddling them (which stalls store forwarding).
-                buf.copy_within(src..src + 8, op);
-                buf.copy_within(src + 8..src + 16, op + 8);
-                if len > 12 {
-                    buf.copy_within(src + 16..src + 24, op + 16);
-                }
-            } else {
-                copy_repeating(buf, src, op, len + MIN_MATCH, offset);
+        let token = input[ip];
+        let mut p = ip + 1;
+        let mut lit = usize::from(token >> 4);
+        let seq_op = op;
+        if lit != 15 {
+            // Up to 14 literals, the offset and the next token are in reach
+            // (`p + 16 <= in_end + 17 <= input.len()`).
+            buf[op..op + 16].copy_from_slice(&input[p..p + 16]);
+        } else {
+            lit = read_length(input, &mut p)?.saturating_add(15);
+            // After the literals, the input must still hold `FAST_IN` bytes
+            // and the output `FAST_OUT`, as at the start of a sequence.
+            if lit > in_end.saturating_sub(p) || lit > out_end - op {
+                break;
             }
+            copy_literals_far(input, p, buf, op, lit);
+        }
+        p += lit;
+        op += lit;
+        let offset = usize::from(u16::from_le_bytes([input[p], input[p + 1]]));
+        if offset.wrapping_sub(1) >= op {
+            return Err(offset_error(p, offset, op));
+        }
+        p += 2;
+        let src = op - offset;
+        let len = usize::from(token & 15);
+        if len < 15 {
+            copy_match_short(buf, src, op, len + MIN_MATCH, offset);
             op += len + MIN_MATCH;
-            ip += 3 + lit;
+            ip = p;
             continue;
         }
         // A long match: it must end at least `CHUNK` bytes before `limit`
-        // (`op <= out_end + 14` here, so no underflow), or the general code
-        // decodes the whole sequence again (rewriting the same literals).
-        let mut p = ip + 3 + lit;
+        // (`op <= out_end + FAST_OUT` here, so no underflow), or the general
+        // code decodes the whole sequence again.
         let len = read_length(input, &mut p)?.saturating_add(15 + MIN_MATCH);
         if len > out_end + (FAST_OUT - CHUNK) - op {
-            op -= lit;
+            op = seq_op;
             break;
         }
         copy_match_wild(buf, src, op, len);
@@ -302,6 +302,43 @@ fn fast_loop(
         ip = p;
     }
     Ok((ip, op))
+}
+
+/// Copies `len` literals from `input[ip..]` to `buf[op..]` where both have at
+/// least [`CHUNK`] bytes to spare after the run.
+#[inline(always)]
+fn copy_literals_far(input: &[u8], ip: usize, buf: &mut [u8], op: usize, len: usize) {
+    if len > LONG_LITERALS {
+        buf[op..op + len].copy_from_slice(&input[ip..ip + len]);
+        return;
+    }
+    let mut done = 0;
+    while done < len {
+        buf[op + done..op + done + CHUNK].copy_from_slice(&input[ip + done..ip + done + CHUNK]);
+        done += CHUNK;
+    }
+}
+
+/// Copies a match of at most 18 bytes from `buf[src..]` to `buf[op..]`
+/// (`src = op - offset`), writing up to 32 bytes from `op`.
+#[inline(always)]
+fn copy_match_short(buf: &mut [u8], src: usize, op: usize, len: usize, offset: usize) {
+    if offset >= 16 {
+        buf.copy_within(src..src + 16, op);
+        if len > 16 {
+            buf.copy_within(src + 16..src + 24, op + 16);
+        }
+    } else if offset >= 8 {
+        // 8-byte copies, so each load reads whole earlier stores rather than
+        // straddling them (which stalls store forwarding).
+        buf.copy_within(src..src + 8, op);
+        buf.copy_within(src + 8..src + 16, op + 8);
+        if len > 16 {
+            buf.copy_within(src + 16..src + 24, op + 16);
+        }
+    } else {
+        copy_repeating(buf, src, op, len, offset);
+    }
 }
 
 /// The error for an offset of 0 or one reaching before the start of the
@@ -360,7 +397,7 @@ fn copy_literals(input: &[u8], ip: usize, buf: &mut [u8], op: usize, len: usize)
 /// exact copy for long runs, where `memcpy` is faster.
 #[inline(always)]
 fn copy_long_literals(input: &[u8], ip: usize, buf: &mut [u8], op: usize, len: usize) {
-    if len > 256 {
+    if len > LONG_LITERALS {
         buf[op..op + len].copy_from_slice(&input[ip..ip + len]);
         return;
     }
