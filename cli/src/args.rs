@@ -13,7 +13,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
-use lz4_stream::{SizePrefix, StreamConfig, WINDOW_SIZE};
+use lz4_stream::{CompressionMode, SizePrefix, StreamConfig, WINDOW_SIZE};
 
 use crate::Failure;
 
@@ -44,6 +44,8 @@ Examples:
   lz4s compress -B 8192 -p 2 data.bin     8 KiB pages, 2-byte size prefixes
   lz4s compress -D words.dict msg msg.lz4s
   lz4s compress --end-marker data.bin     readable by liblz4's double-buffer example
+  lz4s compress -l 9 data.bin             high compression (smaller, slower to write)
+  lz4s compress --fast 8 data.bin         faster, larger
   producer | lz4s compress -v - out.lz4s  from stdin, with a summary line";
 
 const DECOMPRESS_EXAMPLES: &str = "\
@@ -92,6 +94,16 @@ pub struct CompressArgs {
     /// example does (python-lz4 cannot read it; lz4s can). Example: --end-marker
     #[arg(long)]
     pub end_marker: bool,
+    /// Fast mode (python-lz4's mode="fast"): liblz4's acceleration, 1 to
+    /// 65537; 1 is the default speed, larger values compress faster and
+    /// less. Example: --fast 8
+    #[arg(long, value_name = "N", conflicts_with = "level")]
+    pub fast: Option<u32>,
+    /// High-compression level, 1 to 12 (python-lz4's mode="high_compression"):
+    /// slower to compress, smaller, and as fast to decompress; 9 is the usual
+    /// choice, 10-12 the slowest and smallest. Example: -l 9
+    #[arg(short = 'l', long, value_name = "N")]
+    pub level: Option<u8>,
 }
 
 /// `lz4s decompress`.
@@ -189,7 +201,18 @@ impl FormatArgs {
 impl CompressArgs {
     /// The writer's configuration: the format plus encoder-only settings.
     pub fn config(&self) -> Result<StreamConfig, Failure> {
-        Ok(self.format.config()?.end_marker(self.end_marker))
+        let mode = match (self.fast, self.level) {
+            (Some(acceleration), _) => CompressionMode::Fast { acceleration },
+            (None, Some(level)) => CompressionMode::High { level },
+            (None, None) => CompressionMode::Default,
+        };
+        // An out-of-range level is a usage error, reported before the
+        // dictionary or any file is touched.
+        StreamConfig::default()
+            .mode(mode)
+            .validate()
+            .map_err(|err| Failure::Usage(err.to_string()))?;
+        Ok(self.format.config()?.end_marker(self.end_marker).mode(mode))
     }
 }
 
