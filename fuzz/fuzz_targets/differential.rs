@@ -35,7 +35,7 @@ fuzz_target!(|input: &[u8]| {
         rest,
         setup.misc,
         &setup.dictionary,
-        setup::data_budget(page),
+        setup::data_budget(config),
     );
 
     // Ours, decoded by liblz4.

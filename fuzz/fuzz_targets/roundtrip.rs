@@ -24,7 +24,6 @@ fuzz_target!(|input: &[u8]| {
         return;
     };
     let config = &setup.config;
-    let page = config.get_buffer_size();
     let plan = setup::section(&mut rest);
     let sink_faults = setup::section(&mut rest);
     let pattern = setup::section(&mut rest);
@@ -33,7 +32,7 @@ fuzz_target!(|input: &[u8]| {
         rest,
         setup.misc,
         &setup.dictionary,
-        setup::data_budget(page),
+        setup::data_budget(config),
     );
 
     if config.get_size_prefix() == SizePrefix::OutOfBand {

@@ -20,7 +20,6 @@ fuzz_target!(|input: &[u8]| {
         return;
     };
     let config = &setup.config;
-    let page = config.get_buffer_size();
     let width = config.get_size_prefix().width();
     let plan = setup::section(&mut rest);
     let mut cut = [0u8; 4];
@@ -32,7 +31,7 @@ fuzz_target!(|input: &[u8]| {
         rest,
         setup.misc,
         &setup.dictionary,
-        setup::data_budget(page),
+        setup::data_budget(config),
     );
 
     let written = stream::write_stream(config, &data, plan, &[]);

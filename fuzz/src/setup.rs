@@ -270,10 +270,13 @@ pub fn data(rest: &[u8], misc: u8, dictionary: &[u8], max_len: usize) -> Vec<u8>
 
 /// How much data a writing target compresses: enough for several 64 KiB
 /// blocks and for blocks above 64 KiB; tiny pages make one block per byte or
-/// two, so they get less, to keep executions fast.
-pub fn data_budget(page: usize) -> usize {
-    if page < 64 {
+/// two, and the optimal parser (levels 10-12) is slow under the fuzzer's
+/// comparison tracing, so those get less, to keep executions fast.
+pub fn data_budget(config: &StreamConfig) -> usize {
+    if config.get_buffer_size() < 64 {
         16 * 1024
+    } else if matches!(config.get_mode(), CompressionMode::High { level } if level >= 10) {
+        32 * 1024
     } else {
         160 * 1024
     }
