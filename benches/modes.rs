@@ -110,7 +110,10 @@ fn mode_benches(c: &mut Criterion) {
                 ours_compress(input, page, mode, &mut out);
                 let ours = out.len();
                 liblz4_decompress(&out.clone(), page, &mut out);
-                assert!(out == *input, "{mode_name} {page_name} {name}: liblz4 decodes ours");
+                assert!(
+                    out == *input,
+                    "{mode_name} {page_name} {name}: liblz4 decodes ours"
+                );
                 liblz4_compress(input, page, mode, &mut out);
                 let theirs = out.len();
                 eprintln!(
