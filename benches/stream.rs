@@ -13,12 +13,16 @@
 //! decoder reads the stream its own encoder wrote. All three take their input
 //! from memory and append their output to a `Vec` (already allocated); like
 //! the C example, the liblz4 loops copy each chunk into a page and each block
-//! into a block buffer, as our writer and reader do. The compressed sizes are
-//! printed once per run, before the measurements.
+//! into a block buffer, as our writer and reader do.
+//!
+//! Before the criterion groups, a summary is printed once per run: compressed
+//! sizes, and each implementation's best time over 15 runs interleaved with
+//! the others' (steadier ratios on a busy machine than benchmarks measured one
+//! after another).
 
 use std::hint::black_box;
 use std::io::{Read, Write};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use lz4_flex::frame::{BlockMode, BlockSize, FrameDecoder, FrameEncoder, FrameInfo};
@@ -106,6 +110,72 @@ fn flex_decompress(frame: &[u8], out: &mut Vec<u8>) {
     FrameDecoder::new(frame).read_to_end(out).unwrap();
 }
 
+/// One input's streams at one page size: (page, input name, ours, liblz4's,
+/// lz4_flex's frame).
+type Streams = (usize, &'static str, Vec<u8>, Vec<u8>, Vec<u8>);
+
+/// Rounds of the interleaved summary measurement.
+const SUMMARY_ROUNDS: usize = 15;
+
+/// Runs each closure once per round, in turn, and keeps each one's fastest
+/// time. On a shared machine the interleaving exposes all three to the same
+/// background load and the minimum filters out the rounds it hit, so their
+/// ratios are steadier than those of benchmarks measured one after another.
+fn best_of_interleaved(runs: &mut [&mut dyn FnMut()]) -> Vec<Duration> {
+    let mut best = vec![Duration::MAX; runs.len()];
+    for _ in 0..SUMMARY_ROUNDS {
+        for (run, best) in runs.iter_mut().zip(&mut best) {
+            let start = Instant::now();
+            run();
+            *best = (*best).min(start.elapsed());
+        }
+    }
+    best
+}
+
+/// Prints, once per run, each input's compressed sizes and the three
+/// implementations' speeds from an interleaved best-of-N measurement, with the
+/// ratios to liblz4 (the README's table comes from here).
+fn summary(inputs: &[(&'static str, Vec<u8>)], streams: &[Streams]) {
+    let mb_s = |len: usize, time: Duration| len as f64 / time.as_secs_f64() / 1e6;
+    let (mut a, mut b, mut c) = (Vec::new(), Vec::new(), Vec::new());
+    let mut block = vec![0u8; liblz4::compress_bound(PAGES[1].0)];
+    eprintln!(
+        "summary: MB/s of uncompressed data, best of {SUMMARY_ROUNDS} interleaved runs; \
+         sizes in bytes; ratios are ours / liblz4"
+    );
+    eprintln!(
+        "{:>5} {:<10} | {:>6} {:>6} {:>6} {:>5} | {:>6} {:>6} {:>6} {:>5} | {:>8} {:>8} {:>8} {:>6}",
+        "page", "input", "c ours", "liblz4", "flex", "ratio", "d ours", "liblz4", "flex",
+        "ratio", "ours", "liblz4", "flex", "size"
+    );
+    for (page, name, ours, theirs, flex) in streams {
+        let page = *page;
+        let input = &inputs.iter().find(|(n, _)| n == name).expect("input").1;
+        let len = input.len();
+        let c_times = best_of_interleaved(&mut [
+            &mut || ours_compress(black_box(input), page, &mut a),
+            &mut || liblz4_compress(black_box(input), page, &mut b),
+            &mut || flex_compress(black_box(input), &mut c),
+        ]);
+        let d_times = best_of_interleaved(&mut [
+            &mut || ours_decompress(black_box(ours), page, &mut a),
+            &mut || liblz4_decompress(black_box(theirs), page, &mut b, &mut block),
+            &mut || flex_decompress(black_box(flex), &mut c),
+        ]);
+        let cs: Vec<f64> = c_times.iter().map(|&t| mb_s(len, t)).collect();
+        let ds: Vec<f64> = d_times.iter().map(|&t| mb_s(len, t)).collect();
+        let page_name = PAGES.iter().find(|p| p.0 == page).expect("page").1;
+        eprintln!(
+            "{page_name:>5} {name:<10} | {:>6.0} {:>6.0} {:>6.0} {:>5.2} | {:>6.0} {:>6.0} {:>6.0} {:>5.2} | {:>8} {:>8} {:>8} {:>6.4}",
+            cs[0], cs[1], cs[2], cs[0] / cs[1],
+            ds[0], ds[1], ds[2], ds[0] / ds[1],
+            ours.len(), theirs.len(), flex.len(),
+            ours.len() as f64 / theirs.len() as f64,
+        );
+    }
+}
+
 fn criterion() -> Criterion {
     // 48 benchmarks: short runs keep `cargo bench` to a few minutes.
     Criterion::default()
@@ -119,9 +189,8 @@ fn stream_benches(c: &mut Criterion) {
     let mut out = Vec::with_capacity(2 * INPUT_LEN);
     let mut block = vec![0u8; liblz4::compress_bound(PAGES[1].0)];
 
-    // The compressed streams, made once: decoders' inputs and the size table.
+    // The compressed streams, made once: the decoders' inputs.
     let mut streams = Vec::new();
-    eprintln!("compressed sizes (bytes; ratio = ours / liblz4):");
     for &(page, page_name) in &PAGES {
         for (name, input) in &inputs {
             ours_compress(input, page, &mut out);
@@ -137,17 +206,10 @@ fn stream_benches(c: &mut Criterion) {
             assert!(out == *input, "liblz4: {name} {page_name} round trip");
             flex_decompress(&flex, &mut out);
             assert!(out == *input, "lz4_flex: {name} round trip");
-            eprintln!(
-                "  {page_name:>5} {name:<10} input {:>8}  ours {:>8}  liblz4 {:>8}  ratio {:.4}  lz4_flex frame {:>8}",
-                input.len(),
-                ours.len(),
-                theirs.len(),
-                ours.len() as f64 / theirs.len() as f64,
-                flex.len(),
-            );
             streams.push((page, *name, ours, theirs, flex));
         }
     }
+    summary(&inputs, &streams);
 
     for &(page, page_name) in &PAGES {
         let mut group = c.benchmark_group(format!("compress_default_{page_name}"));
