@@ -870,6 +870,67 @@ mod tests {
     }
 
     #[test]
+    fn long_literal_runs_in_the_fast_loop() {
+        // Runs of every length class (chunked, one memcpy) between short
+        // sequences, so the fast loop meets them with room on both sides;
+        // then the same runs ending ever closer to the end of the block and
+        // of the page, where the fast loop must hand over to the general code.
+        let literals: Vec<u8> = (0..2000u32).map(|i| (i * 13 % 251) as u8).collect();
+        for lit in [15usize, 16, 31, 32, 33, 64, 255, 256, 257, 270, 1000, 2000] {
+            let mut block = Block::default();
+            let mut expected = Vec::new();
+            for _ in 0..8 {
+                block = block.seq(b"abcdefgh", 8, 12).seq(&literals[..lit], 20, 9);
+                expected.extend_from_slice(b"abcdefgh");
+                for _ in 0..12 {
+                    expected.push(expected[expected.len() - 8]);
+                }
+                expected.extend_from_slice(&literals[..lit]);
+                for _ in 0..9 {
+                    expected.push(expected[expected.len() - 20]);
+                }
+            }
+            // (At least 5: a valid block ends with 5 literals after its last match.)
+            for tail_len in [5usize, 6, 12, 31, 40] {
+                let tail = &literals[..tail_len];
+                let block = Block(block.0.clone()).last(tail);
+                let mut all = expected.clone();
+                all.extend_from_slice(tail);
+                for (page, margin) in [
+                    (all.len(), 0),
+                    (all.len(), WILD_MARGIN),
+                    (all.len() + 100, 0),
+                ] {
+                    let out = decode(&block, b"", page, margin);
+                    assert_eq!(
+                        out.as_deref(),
+                        Ok(&all[..]),
+                        "lit {lit} tail {tail_len} page {page}"
+                    );
+                }
+                // A page one byte short fails the same way wherever the
+                // fast loop stopped.
+                assert!(decode(&block, b"", all.len() - 1, WILD_MARGIN).is_err());
+            }
+            // An offset reaching before the history right after a long run,
+            // far from both ends: reported where it is.
+            let bad = Block(block.0.clone())
+                .seq(&literals[..lit], 60_000, 4)
+                .last(&[0; 100]);
+            let at = block.0.len() + 1 + (lit - 15) / 255 + 1 + lit;
+            assert_eq!(
+                decode(&bad, b"", 100_000, WILD_MARGIN),
+                Err(BlockError::OffsetBeforeHistory {
+                    at,
+                    offset: 60_000,
+                    available: expected.len() + lit
+                }),
+                "lit {lit}"
+            );
+        }
+    }
+
+    #[test]
     fn literals_not_last_with_no_literals_near_the_page_end() {
         // liblz4 rejects a sequence whose (empty) literals end within the last
         // 12 bytes of the page unless it is the last.
