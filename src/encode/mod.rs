@@ -1,15 +1,17 @@
 //! The LZ4 block encoder behind [`block::Compressor`](crate::block::Compressor):
-//! one sequence writer (`sequence.rs`) shared by three match finders — a hash
+//! one sequence writer (`sequence.rs`) shared by four match finders — a hash
 //! table with acceleration (`fast.rs`, [`CompressionMode::Default`] and
-//! [`CompressionMode::Fast`]), hash chains (`hc.rs`, high levels 1-9) and an
-//! optimal parser (`opt.rs`, levels 10-12) — modelled on liblz4's
-//! `LZ4_compress_fast_continue` and `LZ4_compress_HC_continue`.
+//! [`CompressionMode::Fast`]), two hash tables without chains (`mid.rs`,
+//! high levels 1-2, as in liblz4 1.10), hash chains searched deeper with each
+//! level (`hc.rs`, levels 3-9) and an optimal parser (`opt.rs`, levels 10-12)
+//! — modelled on liblz4's `LZ4_compress_fast_continue` and
+//! `LZ4_compress_HC_continue`.
 //!
 //! The encoder keeps its own window: the bytes the next block may refer to,
 //! followed by the chunk being compressed, in one buffer, so every finder sees
 //! one contiguous slice. Finder tables persist across blocks: the previous
 //! chunk was indexed while it was compressed and is not hashed again. The
-//! hash table holds window indices (shifted when the window drops its front);
+//! hash tables hold window indices (shifted when the window drops its front);
 //! the hash chains hold absolute positions (stream offsets plus a start value,
 //! rebased long before they could overflow), because their slots are keyed by
 //! position. A per-block lowest position makes the finders reject everything
@@ -19,6 +21,7 @@
 
 mod fast;
 mod hc;
+mod mid;
 mod opt;
 mod sequence;
 
@@ -27,6 +30,7 @@ use crate::error::ConfigError;
 
 use fast::FastTable;
 use hc::HcTables;
+use mid::MidTables;
 use opt::{Node, OptParams};
 use sequence::SequenceWriter;
 
@@ -90,9 +94,10 @@ pub enum CompressionMode {
         /// 1 (default speed) to 65 537.
         acceleration: u32,
     },
-    /// liblz4's high-compression mode (`LZ4_compress_HC_continue`): levels 1 to
-    /// 9 search hash chains, deeper with each level (9 is the usual choice);
-    /// 10 to 12 use an optimal parser. Slower to compress, as fast to decode.
+    /// liblz4's high-compression mode (`LZ4_compress_HC_continue`): levels 1
+    /// and 2 use two hash tables (liblz4 1.10's fast "mid" strategy), 3 to 9
+    /// search hash chains, deeper with each level (9 is the usual choice), 10
+    /// to 12 use an optimal parser. Slower to compress, as fast to decode.
     High {
         /// 1 to 12.
         level: u8,
@@ -126,6 +131,7 @@ impl CompressionMode {
 #[derive(Debug, Clone, Copy)]
 enum Strategy {
     Fast { acceleration: u32 },
+    Mid,
     Chain { attempts: u32 },
     Optimal(OptParams),
 }
@@ -138,7 +144,7 @@ impl Strategy {
                 acceleration: acceleration.clamp(1, MAX_ACCELERATION),
             },
             CompressionMode::High { level } => match level {
-                0..=2 => Strategy::Chain { attempts: 2 },
+                0..=2 => Strategy::Mid,
                 3..=9 => Strategy::Chain {
                     attempts: 4 << (level - 3),
                 },
@@ -166,6 +172,7 @@ impl Strategy {
 #[derive(Debug)]
 enum Tables {
     Fast(FastTable),
+    Mid(MidTables),
     Hc(HcTables, Vec<Node>),
 }
 
@@ -199,12 +206,14 @@ impl Encoder {
         let dictionary = &dictionary[dictionary.len().saturating_sub(WINDOW_SIZE)..];
         let mut tables = match strategy {
             Strategy::Fast { .. } => Tables::Fast(FastTable::new()),
+            Strategy::Mid => Tables::Mid(MidTables::new()),
             Strategy::Chain { .. } => Tables::Hc(HcTables::new(start), Vec::new()),
             Strategy::Optimal(_) => Tables::Hc(HcTables::new(start), opt::nodes()),
         };
         let window = dictionary.to_vec();
         match &mut tables {
             Tables::Fast(table) => table.index(&window),
+            Tables::Mid(tables) => tables.index(&window),
             Tables::Hc(hc, _) => {
                 if window.len() >= MIN_MATCH {
                     hc.insert(&window, start, window.len() - (MIN_MATCH - 1));
@@ -241,8 +250,10 @@ impl Encoder {
         {
             self.window.drain(..low);
             self.base += low as u32;
-            if let Tables::Fast(table) = &mut self.tables {
-                table.shift(low);
+            match &mut self.tables {
+                Tables::Fast(table) => table.shift(low),
+                Tables::Mid(tables) => tables.shift(low),
+                Tables::Hc(..) => {}
             }
             low = 0;
         }
@@ -264,6 +275,7 @@ impl Encoder {
             (Tables::Fast(table), Strategy::Fast { acceleration }) => {
                 table.compress(src, start, low, acceleration, out)
             }
+            (Tables::Mid(tables), Strategy::Mid) => tables.compress(src, start, low, out),
             (Tables::Hc(hc, _), Strategy::Chain { attempts }) => {
                 hc.compress_chain(src, self.base, start, low, attempts, out)
             }
@@ -378,6 +390,7 @@ mod tests {
         let input = data(12 * page);
         for mode in [
             CompressionMode::Default,
+            CompressionMode::High { level: 2 },
             CompressionMode::High { level: 4 },
             CompressionMode::High { level: 9 },
             CompressionMode::High { level: 10 },

@@ -1,0 +1,170 @@
+//! The finder of liblz4's HC levels 1 and 2 (`LZ4MID_compress`, liblz4 1.10):
+//! no chains, two tables of the last position per hash — one of 8-byte
+//! sequences for long matches, one of 4-byte sequences for the rest — and a
+//! look one byte ahead for a longer match. Several times faster than the
+//! shallowest hash-chain search, with a ratio between the fast mode's and
+//! level 3's. Tables hold window indices, kept across blocks like
+//! `fast.rs`'s.
+
+use super::sequence::SequenceWriter;
+use super::{count, read32, read64, MAX_DISTANCE, MFLIMIT, MIN_LENGTH, MIN_MATCH};
+
+const HASH_LOG: u32 = 14;
+
+#[inline(always)]
+fn hash4(v: u32) -> usize {
+    (v.wrapping_mul(2_654_435_761) >> (32 - HASH_LOG)) as usize
+}
+
+/// Hashes the low 7 bytes of an 8-byte little-endian read (liblz4's
+/// `LZ4MID_hash7`).
+#[inline(always)]
+fn hash8(v: u64) -> usize {
+    ((v << 8).wrapping_mul(58_295_818_150_454_627) >> (64 - HASH_LOG)) as usize
+}
+
+#[derive(Debug)]
+pub(crate) struct MidTables {
+    short: Box<[u32; 1 << HASH_LOG]>,
+    long: Box<[u32; 1 << HASH_LOG]>,
+}
+
+impl MidTables {
+    pub(crate) fn new() -> Self {
+        MidTables {
+            short: Box::new([0; 1 << HASH_LOG]),
+            long: Box::new([0; 1 << HASH_LOG]),
+        }
+    }
+
+    #[inline(always)]
+    fn put8(&mut self, src: &[u8], i: usize, index: usize) {
+        self.long[hash8(read64(src, i))] = index as u32;
+    }
+
+    #[inline(always)]
+    fn put4(&mut self, src: &[u8], i: usize, index: usize) {
+        self.short[hash4(read32(src, i))] = index as u32;
+    }
+
+    /// Indexes a preset dictionary as liblz4's `LZ4MID_fillHTable` does:
+    /// every third position, and every position of its last 32 KiB for long
+    /// matches.
+    pub(crate) fn index(&mut self, src: &[u8]) {
+        if src.len() <= 8 {
+            return;
+        }
+        let target = src.len() - 8;
+        for idx in (0..target).step_by(3) {
+            self.put4(src, idx, idx);
+            self.put8(src, idx + 1, idx + 1);
+        }
+        let from = if src.len() > 32 * 1024 + 8 {
+            target - 32 * 1024
+        } else {
+            0
+        };
+        for idx in from..target {
+            self.put8(src, idx, idx);
+        }
+    }
+
+    /// The window dropped its first `delta` bytes (see `FastTable::shift`).
+    pub(crate) fn shift(&mut self, delta: usize) {
+        let delta = delta as u32;
+        for entry in self.short.iter_mut().chain(self.long.iter_mut()) {
+            *entry = entry.saturating_sub(delta);
+        }
+    }
+
+    /// Compresses `src[start..]`, which may refer back to `src[low..start]`.
+    pub(crate) fn compress(
+        &mut self,
+        src: &[u8],
+        start: usize,
+        low: usize,
+        out: &mut [u8],
+    ) -> Option<usize> {
+        let end = src.len();
+        let mut out = SequenceWriter::new(out, start, low, end);
+        if end - start < MIN_LENGTH {
+            return out.finish(src);
+        }
+        let mflimit = end - MFLIMIT;
+        let match_limit = end - super::LAST_LITERALS;
+        let ilimit = end - 8;
+        // A candidate is usable if it lies in [low, ip) and within reach.
+        let usable = |pos: usize, ip: usize| {
+            pos >= low && ip.wrapping_sub(pos).wrapping_sub(1) < MAX_DISTANCE
+        };
+
+        let mut ip = start;
+        let mut anchor = start;
+        while ip <= mflimit {
+            let ip_index = ip;
+            let mut found = None;
+            // A long match first.
+            let h8 = hash8(read64(src, ip));
+            let pos8 = self.long[h8] as usize;
+            self.long[h8] = ip as u32;
+            if usable(pos8, ip) {
+                let len = count(src, ip, pos8, match_limit);
+                if len >= MIN_MATCH {
+                    found = Some((len, ip - pos8));
+                }
+            }
+            if found.is_none() {
+                let h4 = hash4(read32(src, ip));
+                let pos4 = self.short[h4] as usize;
+                self.short[h4] = ip as u32;
+                if usable(pos4, ip) {
+                    let len = count(src, ip, pos4, match_limit);
+                    if len >= MIN_MATCH {
+                        found = Some((len, ip - pos4));
+                        // A short match: is there a longer one a byte on?
+                        let h8 = hash8(read64(src, ip + 1));
+                        let pos8 = self.long[h8] as usize;
+                        if usable(pos8, ip + 1) && ip < mflimit {
+                            let len2 = count(src, ip + 1, pos8, match_limit);
+                            if len2 > len {
+                                self.long[h8] = (ip + 1) as u32;
+                                ip += 1;
+                                found = Some((len2, ip - pos8));
+                            }
+                        }
+                    }
+                }
+            }
+            let Some((mut len, distance)) = found else {
+                // Skip faster over incompressible data.
+                ip += 1 + ((ip - anchor) >> 9);
+                continue;
+            };
+            // Extend backwards over equal literals.
+            while ip > anchor && ip - low > distance && src[ip - 1] == src[ip - distance - 1] {
+                ip -= 1;
+                len += 1;
+            }
+            // As liblz4 does: hashes of the bytes after the (possibly moved)
+            // match start, filed under the positions after the searched one.
+            self.put8(src, ip + 1, ip_index + 1);
+            self.put8(src, ip + 2, ip_index + 2);
+            self.put4(src, ip + 1, ip_index + 1);
+
+            out.sequence(src, ip, distance, len);
+            ip += len;
+            anchor = ip;
+
+            if ip - 2 < ilimit {
+                if ip > 5 {
+                    self.put8(src, ip - 5, ip - 5);
+                }
+                self.put8(src, ip - 3, ip - 3);
+                self.put8(src, ip - 2, ip - 2);
+                self.put4(src, ip - 2, ip - 2);
+                self.put4(src, ip - 1, ip - 1);
+            }
+        }
+        out.finish(src)
+    }
+}
