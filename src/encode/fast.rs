@@ -31,7 +31,7 @@ pub(crate) struct FastTable {
 impl FastTable {
     pub(crate) fn new() -> Self {
         FastTable {
-            table: Box::new([0; 1 << HASH_LOG]),
+            table: super::table(0),
         }
     }
 

@@ -50,9 +50,9 @@ pub(crate) struct HcTables {
 impl HcTables {
     pub(crate) fn new(base: u32) -> Self {
         HcTables {
-            head: Box::new([0; 1 << HASH_LOG]),
+            head: super::table(0),
             // A distance of 0xFFFF leads out of the window at once.
-            chain: Box::new([0xFFFF; CHAIN_SIZE]),
+            chain: super::table(0xFFFF),
             next: base,
         }
     }

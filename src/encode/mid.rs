@@ -32,8 +32,8 @@ pub(crate) struct MidTables {
 impl MidTables {
     pub(crate) fn new() -> Self {
         MidTables {
-            short: Box::new([0; 1 << HASH_LOG]),
-            long: Box::new([0; 1 << HASH_LOG]),
+            short: super::table(0),
+            long: super::table(0),
         }
     }
 

@@ -304,6 +304,16 @@ impl Encoder {
 // 0x7E000000 bytes), and saying so lets the compiler drop the overflow check
 // of `i + N` from every bounds check, leaving one compare per read.
 
+/// A zeroed (or `value`-filled) table on the heap. `Box::new([v; N])` would
+/// build it on the stack first in unoptimised builds: up to 128 KiB, too much
+/// for a small thread stack.
+fn table<T: Copy, const N: usize>(value: T) -> Box<[T; N]> {
+    match vec![value; N].into_boxed_slice().try_into() {
+        Ok(table) => table,
+        Err(_) => unreachable!("a vec of N elements converts to [T; N]"),
+    }
+}
+
 #[inline(always)]
 fn read16(src: &[u8], i: usize) -> u16 {
     let i = i as u32 as usize;
