@@ -214,6 +214,14 @@ impl<W: Write> Write for Lz4StreamWriter<W> {
         // here means "nothing of buf was taken".
         self.drain()?;
         let buffer_size = self.config().get_buffer_size();
+        if self.page.is_empty() && buf.len() >= buffer_size {
+            // A whole page straight from the caller's buffer: the compressor
+            // keeps its own copy as history, so staging it in `page` first
+            // would only copy every byte once more.
+            let len = self.compressor.compress(&buf[..buffer_size])?.len();
+            self.unwritten = 0..len;
+            return Ok(buffer_size);
+        }
         let taken = buf.len().min(buffer_size - self.page.len());
         self.page.extend_from_slice(&buf[..taken]);
         if self.page.len() == buffer_size {
