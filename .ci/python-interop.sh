@@ -11,6 +11,11 @@ trap 'rm -rf "$work"' EXIT
 LZ4S_INTEROP_OUT="$work/ours" cargo test --test python_live -- --ignored --exact write_streams_for_python
 "$python" tools/pylz4_vectors.py check "$work/ours"
 
+# Every compression mode (default, fast accelerations, high levels 1-12) ->
+# python-lz4. Release build: the high levels are slow unoptimised.
+LZ4S_MODES_OUT="$work/modes" cargo test --release --test modes -- --ignored --exact write_mode_streams_for_python
+"$python" tools/pylz4_vectors.py check "$work/modes"
+
 # python-lz4 -> ours: fresh vectors (not the committed ones), from a fixed seed
 # so every run is reproducible; set PYLZ4_SEED to explore other cases.
 seed=${PYLZ4_SEED:-7}
