@@ -20,9 +20,22 @@ fn hash(sequence: u64) -> usize {
     ((sequence << 24).wrapping_mul(889_523_592_379) >> (64 - HASH_LOG)) as usize
 }
 
-/// The table: the last position seen for each hash, as an index into the
-/// encoder's window (shifted whenever the window drops its front), so the hot
-/// loop needs no base offset.
+/// `table[h]`, read as at least `base` if `CLAMP` (see `FastTable::compress`).
+#[inline(always)]
+fn read_candidate<const CLAMP: bool>(table: &[u32; 1 << HASH_LOG], h: usize, base: u32) -> u32 {
+    if CLAMP {
+        table[h].max(base)
+    } else {
+        table[h]
+    }
+}
+
+/// The table: the last position seen for each hash, as an absolute position
+/// (the encoder's `base` plus a window index), as liblz4 keeps offsets from its
+/// `currentOffset`: when the window drops its front only `base` moves, and the
+/// table is walked only on the rare rebase. Zeroed entries, like entries the
+/// window has dropped, lie below the window (positions start at `START`);
+/// `compress` reads them as the window's first byte.
 #[derive(Debug)]
 pub(crate) struct FastTable {
     table: Box<[u32; 1 << HASH_LOG]>,
@@ -35,30 +48,58 @@ impl FastTable {
         }
     }
 
-    /// Indexes `src` (a preset dictionary) at every position whose 8-byte
-    /// hash read stays inside it.
-    pub(crate) fn index(&mut self, src: &[u8]) {
+    /// Indexes `src` (a preset dictionary starting at position `base`) at
+    /// every position whose 8-byte hash read stays inside it.
+    pub(crate) fn index(&mut self, src: &[u8], base: u32) {
         let mut p = 0;
         while p + 8 <= src.len() {
-            self.table[hash(read64(src, p))] = p as u32;
+            self.table[hash(read64(src, p))] = base + p as u32;
             p += 1;
         }
     }
 
-    /// The window dropped its first `delta` bytes: move every position down.
-    /// Positions that fell off become 0; like any stale entry they are
-    /// either below the next block's lowest position or checked byte by byte.
-    pub(crate) fn shift(&mut self, delta: usize) {
-        let delta = delta as u32;
+    /// Positions are moving down by `delta` (a rebase): so does every entry.
+    /// Entries that would fall below 0 become 0, still below the window.
+    pub(crate) fn rebase(&mut self, delta: u32) {
         for entry in self.table.iter_mut() {
             *entry = entry.saturating_sub(delta);
         }
     }
 
-    /// Compresses `src[start..]`, which may refer back to `src[low..start]`.
+    /// Compresses `src[start..]`, which may refer back to `src[low..start]`;
+    /// `src[0]` is at position `base`.
     pub(crate) fn compress(
         &mut self,
         src: &[u8],
+        base: u32,
+        start: usize,
+        low: usize,
+        acceleration: u32,
+        out: &mut [u8],
+    ) -> Option<usize> {
+        // A candidate older than the window reads as `base`, naming the
+        // window's first byte, which is then checked byte by byte like any
+        // candidate. That is what the table held when it stored window indices
+        // clamped to 0 as the window dropped its front, so the output is the
+        // same; it also finds a few matches at the start of the history that
+        // rejecting old entries would miss. It only matters when the block may
+        // refer to the whole window (`low == 0`: right after the window
+        // dropped its front, or in the first block); otherwise such candidates
+        // are below `low` and rejected anyway. Two copies of the loop keep the
+        // clamp out of the common case's probe.
+        if low == 0 {
+            self.compress_from::<true>(src, base, start, low, acceleration, out)
+        } else {
+            self.compress_from::<false>(src, base, start, low, acceleration, out)
+        }
+    }
+
+    /// [`FastTable::compress`], with `CLAMP` iff `low == 0`.
+    #[inline(always)]
+    fn compress_from<const CLAMP: bool>(
+        &mut self,
+        src: &[u8],
+        base: u32,
         start: usize,
         low: usize,
         acceleration: u32,
@@ -73,12 +114,13 @@ impl FastTable {
         }
         let mflimit_plus_one = end - MFLIMIT + 1;
         let match_limit = end - super::LAST_LITERALS;
-        let low32 = low as u32;
+        // Positions: the encoder keeps `base + src.len()` below 2^31.
+        let low32 = base + low as u32;
         let table = &mut *self.table;
 
         let mut anchor = start;
         let mut ip = start;
-        table[hash(read64(src, ip))] = ip as u32;
+        table[hash(read64(src, ip))] = base + ip as u32;
         ip += 1;
         // The 8 bytes at the next position to probe: hashed, and their low
         // half compared with the candidate, without reading them twice.
@@ -94,7 +136,7 @@ impl FastTable {
                 loop {
                     let seq = forward_seq;
                     let h = hash(seq);
-                    let candidate = table[h];
+                    let candidate = read_candidate::<CLAMP>(table, h, base);
                     ip = forward_ip;
                     forward_ip += step;
                     step = search >> SKIP_TRIGGER;
@@ -103,14 +145,14 @@ impl FastTable {
                         break 'blocks;
                     }
                     forward_seq = read64(src, forward_ip);
-                    let current = ip as u32;
+                    let current = base + ip as u32;
                     table[h] = current;
                     // Positions before `low` belong to chunks this block may
                     // not refer to (or to nothing at all).
                     if candidate < low32 || candidate + (MAX_DISTANCE as u32) < current {
                         continue;
                     }
-                    m = candidate as usize;
+                    m = (candidate - base) as usize;
                     if read32(src, m) == seq as u32 {
                         break;
                     }
@@ -129,15 +171,15 @@ impl FastTable {
                 if ip >= mflimit_plus_one {
                     break 'blocks;
                 }
-                table[hash(read64(src, ip - 2))] = (ip - 2) as u32;
+                table[hash(read64(src, ip - 2))] = base + (ip - 2) as u32;
                 // A match right here continues without literals.
                 let seq = read64(src, ip);
                 let h = hash(seq);
-                let current = ip as u32;
-                let candidate = table[h];
+                let current = base + ip as u32;
+                let candidate = read_candidate::<CLAMP>(table, h, base);
                 table[h] = current;
                 if candidate >= low32 && candidate + (MAX_DISTANCE as u32) >= current {
-                    m = candidate as usize;
+                    m = (candidate - base) as usize;
                     if read32(src, m) == seq as u32 {
                         continue;
                     }

@@ -11,10 +11,11 @@
 //! followed by the chunk being compressed, in one buffer, so every finder sees
 //! one contiguous slice. Finder tables persist across blocks: the previous
 //! chunk was indexed while it was compressed and is not hashed again. The
-//! hash tables hold window indices (shifted when the window drops its front);
-//! the hash chains hold absolute positions (stream offsets plus a start value,
-//! rebased long before they could overflow), because their slots are keyed by
-//! position. A per-block lowest position makes the finders reject everything
+//! mid finder's hash tables hold window indices (shifted when the window drops
+//! its front); the fast finder's table and the hash chains hold absolute
+//! positions (stream offsets plus a start value, rebased long before they
+//! could overflow): the fast table then costs nothing when the window drops its
+//! front, and the chains' slots are keyed by position. A per-block lowest position makes the finders reject everything
 //! older than the previous chunk (or than the dictionary, for the
 //! first block), which is all python-lz4's and liblz4's two-page decoders can
 //! read.
@@ -212,7 +213,7 @@ impl Encoder {
         };
         let window = dictionary.to_vec();
         match &mut tables {
-            Tables::Fast(table) => table.index(&window),
+            Tables::Fast(table) => table.index(&window, start),
             Tables::Mid(tables) => tables.index(&window),
             Tables::Hc(hc, _) => {
                 if window.len() >= MIN_MATCH {
@@ -251,9 +252,8 @@ impl Encoder {
             self.window.drain(..low);
             self.base += low as u32;
             match &mut self.tables {
-                Tables::Fast(table) => table.shift(low),
                 Tables::Mid(tables) => tables.shift(low),
-                Tables::Hc(..) => {}
+                Tables::Fast(_) | Tables::Hc(..) => {}
             }
             low = 0;
         }
@@ -261,8 +261,10 @@ impl Encoder {
             // Keep positions far from u32 overflow. A multiple of 64 Ki keeps
             // the hash chain's slots in place.
             let delta = (self.base - START) & !0xFFFF;
-            if let Tables::Hc(hc, _) = &mut self.tables {
-                hc.rebase(delta);
+            match &mut self.tables {
+                Tables::Fast(table) => table.rebase(delta),
+                Tables::Hc(hc, _) => hc.rebase(delta),
+                Tables::Mid(_) => {}
             }
             self.base -= delta;
         }
@@ -273,7 +275,7 @@ impl Encoder {
         let src = &self.window[..];
         let written = match (&mut self.tables, self.strategy) {
             (Tables::Fast(table), Strategy::Fast { acceleration }) => {
-                table.compress(src, start, low, acceleration, out)
+                table.compress(src, self.base, start, low, acceleration, out)
             }
             (Tables::Mid(tables), Strategy::Mid) => tables.compress(src, start, low, out),
             (Tables::Hc(hc, _), Strategy::Chain { attempts }) => {
