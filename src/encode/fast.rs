@@ -30,27 +30,59 @@ fn read_candidate<const CLAMP: bool>(table: &[u32; 1 << HASH_LOG], h: usize, bas
     }
 }
 
-/// The table: the last position seen for each hash, as an absolute position
-/// (the encoder's `base` plus a window index), as liblz4 keeps offsets from its
-/// `currentOffset`: when the window drops its front only `base` moves, and the
-/// table is walked only on the rare rebase. Zeroed entries, like entries the
-/// window has dropped, lie below the window (positions start at `START`);
-/// `compress` reads them as the window's first byte.
+/// The table: the last position seen for each hash, in one of two forms,
+/// chosen per stream because each wins where the other loses:
+///
+/// - window indices (`absolute == false`): the probe loop uses them as they
+///   are, but every time the window drops its front the whole table is walked
+///   to move them down (clamping those that fell off to 0);
+/// - absolute positions (the encoder's `base` plus a window index, as liblz4
+///   keeps offsets from its `currentOffset`): dropping the front only moves
+///   `base`, the table is walked only on the rare rebase, but every probe pays
+///   an addition and a subtraction.
+///
+/// With small pages and a high acceleration a page costs few probes, and the
+/// walk (4096 entries every few pages) dominates: there absolute positions are
+/// up to twice as fast (fast64 on 8 KiB pages of text or markup). Elsewhere
+/// window indices are a few per cent faster. Both give the same output: an
+/// entry older than the window reads as the window's first byte either way.
 #[derive(Debug)]
 pub(crate) struct FastTable {
     table: Box<[u32; 1 << HASH_LOG]>,
+    absolute: bool,
 }
 
 impl FastTable {
-    pub(crate) fn new() -> Self {
+    /// A table for pages of `page_size` bytes compressed with `acceleration`.
+    pub(crate) fn new(page_size: usize, acceleration: u32) -> Self {
         FastTable {
             table: super::table(0),
+            // About 256 bytes or less per probe step of the acceleration:
+            // measured on 8 and 64 KiB pages at accelerations 1 to 64.
+            absolute: page_size <= 256 * acceleration as usize,
         }
+    }
+
+    /// Switches to the given form, for tests of both: `base` is the window's
+    /// position (entries of 0, in either form, read as the window's start).
+    #[cfg(test)]
+    pub(crate) fn set_absolute(&mut self, absolute: bool, base: u32) {
+        if absolute != self.absolute {
+            for entry in self.table.iter_mut() {
+                *entry = if absolute {
+                    *entry + base
+                } else {
+                    entry.saturating_sub(base)
+                };
+            }
+        }
+        self.absolute = absolute;
     }
 
     /// Indexes `src` (a preset dictionary starting at position `base`) at
     /// every position whose 8-byte hash read stays inside it.
     pub(crate) fn index(&mut self, src: &[u8], base: u32) {
+        let base = if self.absolute { base } else { 0 };
         let mut p = 0;
         while p + 8 <= src.len() {
             self.table[hash(read64(src, p))] = base + p as u32;
@@ -58,9 +90,24 @@ impl FastTable {
         }
     }
 
-    /// Positions are moving down by `delta` (a rebase): so does every entry.
-    /// Entries that would fall below 0 become 0, still below the window.
+    /// The window dropped its first `delta` bytes.
+    pub(crate) fn shift(&mut self, delta: usize) {
+        if !self.absolute {
+            // Window indices move down; those that fell off become 0, the
+            // window's first byte.
+            self.walk(delta as u32);
+        }
+    }
+
+    /// Positions are moving down by `delta` (a rebase).
     pub(crate) fn rebase(&mut self, delta: u32) {
+        if self.absolute {
+            // Those that would fall below 0 become 0, still below the window.
+            self.walk(delta);
+        }
+    }
+
+    fn walk(&mut self, delta: u32) {
         for entry in self.table.iter_mut() {
             *entry = entry.saturating_sub(delta);
         }
@@ -77,26 +124,31 @@ impl FastTable {
         acceleration: u32,
         out: &mut [u8],
     ) -> Option<usize> {
+        if !self.absolute {
+            // Window indices: the loop with a constant 0 base is the plain
+            // one. Entries older than the window are already 0.
+            return self.compress_from::<false, false>(src, 0, start, low, acceleration, out);
+        }
         // A candidate older than the window reads as `base`, naming the
         // window's first byte, which is then checked byte by byte like any
-        // candidate. That is what the table held when it stored window indices
-        // clamped to 0 as the window dropped its front, so the output is the
-        // same; it also finds a few matches at the start of the history that
-        // rejecting old entries would miss. It only matters when the block may
+        // candidate: that is what the window-index form holds for it, so both
+        // forms give the same output. It only matters when the block may
         // refer to the whole window (`low == 0`: right after the window
         // dropped its front, or in the first block); otherwise such candidates
         // are below `low` and rejected anyway. Two copies of the loop keep the
         // clamp out of the common case's probe.
         if low == 0 {
-            self.compress_from::<true>(src, base, start, low, acceleration, out)
+            self.compress_from::<true, true>(src, base, start, low, acceleration, out)
         } else {
-            self.compress_from::<false>(src, base, start, low, acceleration, out)
+            self.compress_from::<true, false>(src, base, start, low, acceleration, out)
         }
     }
 
-    /// [`FastTable::compress`], with `CLAMP` iff `low == 0`.
-    #[inline(always)]
-    fn compress_from<const CLAMP: bool>(
+    /// [`FastTable::compress`], with `ABS` iff positions are absolute (else
+    /// `base` is 0) and `CLAMP` iff also `low == 0`. Each copy is a function of
+    /// its own, so that the copies do not share one register allocation.
+    #[inline(never)]
+    fn compress_from<const ABS: bool, const CLAMP: bool>(
         &mut self,
         src: &[u8],
         base: u32,
@@ -114,6 +166,7 @@ impl FastTable {
         }
         let mflimit_plus_one = end - MFLIMIT + 1;
         let match_limit = end - super::LAST_LITERALS;
+        let base = if ABS { base } else { 0 };
         // Positions: the encoder keeps `base + src.len()` below 2^31.
         let low32 = base + low as u32;
         let table = &mut *self.table;
