@@ -272,7 +272,7 @@ fn fast_loop(
             if lit > in_end.saturating_sub(p) || lit > out_end - op {
                 break;
             }
-            copy_literals_far(input, p, buf, op, lit);
+            copy_long_literals(input, p, buf, op, lit);
         }
         p += lit;
         op += lit;
@@ -306,21 +306,6 @@ fn fast_loop(
         ip = p;
     }
     Ok((ip, op))
-}
-
-/// Copies `len` literals from `input[ip..]` to `buf[op..]` where both have at
-/// least [`CHUNK`] bytes to spare after the run.
-#[inline(always)]
-fn copy_literals_far(input: &[u8], ip: usize, buf: &mut [u8], op: usize, len: usize) {
-    if len > LONG_LITERALS {
-        buf[op..op + len].copy_from_slice(&input[ip..ip + len]);
-        return;
-    }
-    let mut done = 0;
-    while done < len {
-        buf[op + done..op + done + CHUNK].copy_from_slice(&input[ip + done..ip + done + CHUNK]);
-        done += CHUNK;
-    }
 }
 
 /// Copies a match of at most 18 bytes from `buf[src..]` to `buf[op..]`
