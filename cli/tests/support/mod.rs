@@ -7,6 +7,11 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::thread;
 
+#[path = "../../../tests/common/sample.rs"]
+mod sample;
+
+pub use sample::sample;
+
 /// The binary under test.
 pub const LZ4S: &str = env!("CARGO_BIN_EXE_lz4s");
 
@@ -148,48 +153,4 @@ pub fn run(mut cmd: Command, stdin: &[u8]) -> Run {
         stdout: output.stdout,
         stderr: String::from_utf8(output.stderr).unwrap(),
     }
-}
-
-/// Deterministic test data: "text" (compressible words), "random", "zeros".
-pub fn sample(kind: &str, len: usize, seed: u64) -> Vec<u8> {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    const WORDS: &[&str] = &[
-        "the",
-        "stream",
-        "block",
-        "of",
-        "page",
-        "buffer",
-        "and",
-        "lz4",
-        "window",
-        "data",
-        "prefix",
-        "dictionary",
-    ];
-    let mut out = Vec::with_capacity(len + 16);
-    match kind {
-        "random" => {
-            while out.len() < len {
-                out.extend_from_slice(&next().to_le_bytes());
-            }
-        }
-        "zeros" => out.resize(len, 0),
-        "text" => {
-            while out.len() < len {
-                let r = next();
-                out.extend_from_slice(WORDS[(r % WORDS.len() as u64) as usize].as_bytes());
-                out.push(if r % 13 == 0 { b'\n' } else { b' ' });
-            }
-        }
-        other => panic!("unknown sample kind {other}"),
-    }
-    out.truncate(len);
-    out
 }
