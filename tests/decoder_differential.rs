@@ -14,25 +14,12 @@
 mod common;
 
 use std::io::Write;
-use std::os::raw::{c_char, c_int};
 
 use common::liblz4;
 use common::Rng;
 use lz4_stream::block::Decompressor;
 use lz4_stream::{Corruption, Error, Lz4StreamWriter, SizePrefix, StreamConfig};
 use quickcheck::QuickCheck;
-
-extern "C" {
-    /// liblz4 1.10 (linked through lz4-sys, which `common::liblz4` names).
-    fn LZ4_decompress_safe_usingDict(
-        src: *const c_char,
-        dst: *mut c_char,
-        src_size: c_int,
-        dst_capacity: c_int,
-        dict_start: *const c_char,
-        dict_size: c_int,
-    ) -> c_int;
-}
 
 /// What a block may refer to: the last 64 KiB of everything before it.
 fn window(history: &[u8]) -> &[u8] {
@@ -57,24 +44,7 @@ fn liblz4_decode(block: &[u8], history: &[u8], page: usize) -> Option<Vec<u8>> {
     if block.is_empty() {
         return Some(Vec::new());
     }
-    let dict = window(history);
-    let mut out = vec![0u8; page];
-    // SAFETY: every pointer comes from a live slice with the length passed next
-    // to it; liblz4 writes at most `page` bytes into `out` and only reads the
-    // block and the dictionary. All lengths fit an int (pages here are small).
-    let n = unsafe {
-        LZ4_decompress_safe_usingDict(
-            block.as_ptr() as *const c_char,
-            out.as_mut_ptr() as *mut c_char,
-            c_int::try_from(block.len()).unwrap(),
-            c_int::try_from(page).unwrap(),
-            dict.as_ptr() as *const c_char,
-            c_int::try_from(dict.len()).unwrap(),
-        )
-    };
-    let n = usize::try_from(n).ok()?;
-    out.truncate(n);
-    Some(out)
+    liblz4::decompress_using_dict(block, window(history), page)
 }
 
 /// Keeps `history` from growing without bound: only its last 64 KiB matter.

@@ -13,45 +13,10 @@
 //! 2-byte prefixes is such an input).
 #![no_main]
 
-use std::os::raw::{c_char, c_int};
-
 use libfuzzer_sys::fuzz_target;
-// Links liblz4, whose one-shot dictionary decoder is declared below.
 use lz4_stream::block::Decompressor;
 use lz4_stream::{SizePrefix, StreamConfig, WINDOW_SIZE};
-use lz4_sys as _;
-
-extern "C" {
-    fn LZ4_decompress_safe_usingDict(
-        src: *const c_char,
-        dst: *mut c_char,
-        src_size: c_int,
-        dst_capacity: c_int,
-        dict_start: *const c_char,
-        dict_size: c_int,
-    ) -> c_int;
-}
-
-/// liblz4's one-shot decoder with `history` as its dictionary.
-fn liblz4_decode(block: &[u8], page: usize, history: &[u8]) -> Option<Vec<u8>> {
-    let mut out = vec![0u8; page];
-    // SAFETY: every pointer comes from a live slice or Vec with the length
-    // passed beside it; liblz4 writes at most `page` bytes into `out`.
-    let n = unsafe {
-        LZ4_decompress_safe_usingDict(
-            block.as_ptr().cast(),
-            out.as_mut_ptr().cast(),
-            block.len() as c_int,
-            page as c_int,
-            history.as_ptr().cast(),
-            history.len() as c_int,
-        )
-    };
-    (n >= 0).then(|| {
-        out.truncate(n as usize);
-        out
-    })
-}
+use lz4_stream_fuzz::liblz4;
 
 const PAGES: [usize; 11] = [
     1,
@@ -98,7 +63,7 @@ fuzz_target!(|input: &[u8]| {
         let window = &history[history.len().saturating_sub(WINDOW_SIZE)..];
         let flex = lz4_flex::block::decompress_into_with_dict(block, &mut flex_out, window)
             .map(|n| flex_out[..n].to_vec());
-        let liblz4 = liblz4_decode(block, page, window);
+        let lib = liblz4::decompress_using_dict(block, window, page);
         match ours.decompress(block) {
             Ok(output) => {
                 assert!(output.len() <= page, "more than one page");
@@ -106,7 +71,7 @@ fuzz_target!(|input: &[u8]| {
                     Ok(flex) => assert_eq!(output, &flex[..], "lz4_flex decodes differently"),
                     Err(err) => panic!("we accept a block lz4_flex rejects ({err})"),
                 }
-                if let Some(theirs) = &liblz4 {
+                if let Some(theirs) = &lib {
                     assert_eq!(output, &theirs[..], "liblz4 decodes differently");
                 }
                 history.extend_from_slice(output);
@@ -117,7 +82,7 @@ fuzz_target!(|input: &[u8]| {
             Err(_) => {
                 if flex.is_ok() {
                     assert!(
-                        liblz4.is_none(),
+                        lib.is_none(),
                         "liblz4 and lz4_flex accept a block we reject"
                     );
                 }

@@ -15,6 +15,14 @@ use lz4_sys::{
 };
 
 extern "C" {
+    fn LZ4_decompress_safe_usingDict(
+        src: *const c_char,
+        dst: *mut c_char,
+        src_size: c_int,
+        dst_capacity: c_int,
+        dict_start: *const c_char,
+        dict_size: c_int,
+    ) -> c_int;
     fn LZ4_compress_fast_continue(
         stream: *mut LZ4StreamEncode,
         src: *const c_char,
@@ -35,6 +43,26 @@ extern "C" {
         src_size: c_int,
         dst_capacity: c_int,
     ) -> c_int;
+}
+
+/// One block decoded by `LZ4_decompress_safe_usingDict` after `dictionary`
+/// into at most `capacity` bytes; `None` when liblz4 rejects it.
+pub fn decompress_using_dict(block: &[u8], dictionary: &[u8], capacity: usize) -> Option<Vec<u8>> {
+    let mut out = vec![0u8; capacity];
+    // SAFETY: every pointer comes from a live slice or Vec with the length
+    // passed beside it; liblz4 writes at most `capacity` bytes into `out`.
+    let n = unsafe {
+        LZ4_decompress_safe_usingDict(
+            block.as_ptr().cast(),
+            out.as_mut_ptr().cast(),
+            block.len() as c_int,
+            capacity as c_int,
+            dictionary.as_ptr().cast(),
+            dictionary.len() as c_int,
+        )
+    };
+    out.truncate(usize::try_from(n).ok()?);
+    Some(out)
 }
 
 /// liblz4's `LZ4_compressBound`.

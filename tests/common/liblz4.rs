@@ -30,6 +30,15 @@ mod ffi {
     extern "C" {
         pub fn LZ4_compressBound(input_size: c_int) -> c_int;
 
+        pub fn LZ4_decompress_safe_usingDict(
+            src: *const c_char,
+            dst: *mut c_char,
+            src_size: c_int,
+            dst_capacity: c_int,
+            dict_start: *const c_char,
+            dict_size: c_int,
+        ) -> c_int;
+
         pub fn LZ4_createStream() -> *mut c_void;
         pub fn LZ4_freeStream(stream: *mut c_void) -> c_int;
         pub fn LZ4_resetStream_fast(stream: *mut c_void);
@@ -92,6 +101,27 @@ pub fn compress_bound(len: usize) -> usize {
     // SAFETY: a pure function of its argument.
     let bound = unsafe { ffi::LZ4_compressBound(len as c_int) };
     bound as usize
+}
+
+/// One block decoded by `LZ4_decompress_safe_usingDict` after `dictionary`
+/// into at most `capacity` bytes; `None` when liblz4 rejects it.
+pub fn decompress_using_dict(block: &[u8], dictionary: &[u8], capacity: usize) -> Option<Vec<u8>> {
+    let mut out = vec![0u8; capacity];
+    // SAFETY: every pointer comes from a live slice with the length passed next
+    // to it; liblz4 writes at most `capacity` bytes into `out` and only reads
+    // the block and the dictionary.
+    let n = unsafe {
+        ffi::LZ4_decompress_safe_usingDict(
+            block.as_ptr().cast(),
+            out.as_mut_ptr().cast(),
+            c_len(block.len()),
+            c_len(capacity),
+            dictionary.as_ptr().cast(),
+            c_len(dictionary.len()),
+        )
+    };
+    out.truncate(usize::try_from(n).ok()?);
+    Some(out)
 }
 
 fn c_len(len: usize) -> c_int {
