@@ -179,7 +179,19 @@ fn writer_survives_short_writes_and_errors() {
         .quickcheck(writer_property as fn(u64) -> TestResult);
 }
 
-fn reader_property(seed: u64, use_bufread: bool) -> TestResult {
+/// How a test reads the decoded stream.
+#[derive(Clone, Copy)]
+enum ReadWith {
+    /// `read` with buffers of random sizes.
+    Read,
+    /// `fill_buf` / `consume`, taking random amounts.
+    BufRead,
+    /// `read_to_end` into a vector that already holds other bytes, retried
+    /// after each error, sometimes with a few `read` calls in between.
+    ReadToEnd,
+}
+
+fn reader_property(seed: u64, how: ReadWith) -> TestResult {
     let mut rng = Rng::new(seed);
     let (config, data) = common::random_case(&mut rng);
     let mut writer = Lz4StreamWriter::with_config(Vec::new(), config.clone()).unwrap();
@@ -199,44 +211,71 @@ fn reader_property(seed: u64, use_bufread: bool) -> TestResult {
         fault_percent: rng.below(50),
     };
     let mut reader = Lz4StreamReader::with_config(source, config).unwrap();
-    let mut out = Vec::new();
     let mut buf = vec![0u8; 1 + rng.below(100_000)];
+    // Bytes the caller's vector held before: never history, never changed.
+    let before = common::sample("random", rng.below(70_000), seed ^ 5);
+    let mut out = before.clone();
     loop {
-        let n = if use_bufread {
-            let available = retry(|| reader.fill_buf().map(|b| b.len()));
-            if available == 0 {
-                break;
+        let n = match how {
+            ReadWith::BufRead => {
+                let available = retry(|| reader.fill_buf().map(|b| b.len()));
+                if available == 0 {
+                    break;
+                }
+                let take = 1 + rng.below(available);
+                out.extend_from_slice(&reader.fill_buf().unwrap()[..take]);
+                reader.consume(take);
+                take
             }
-            let take = 1 + rng.below(available);
-            out.extend_from_slice(&reader.fill_buf().unwrap()[..take]);
-            reader.consume(take);
-            take
-        } else {
-            let want = 1 + rng.below(buf.len());
-            let n = retry(|| reader.read(&mut buf[..want]));
-            out.extend_from_slice(&buf[..n]);
-            n
+            ReadWith::Read => {
+                let want = 1 + rng.below(buf.len());
+                let n = retry(|| reader.read(&mut buf[..want]));
+                out.extend_from_slice(&buf[..n]);
+                n
+            }
+            ReadWith::ReadToEnd => match reader.read_to_end(&mut out) {
+                Ok(_) => break,
+                Err(err) => {
+                    assert_eq!(err.to_string(), "injected fault", "a real error: {err}");
+                    if rng.chance(30) {
+                        let want = 1 + rng.below(buf.len());
+                        let n = retry(|| reader.read(&mut buf[..want]));
+                        out.extend_from_slice(&buf[..n]);
+                    }
+                    1
+                }
+            },
         };
         if n == 0 {
             break;
         }
     }
     assert!(reader.is_finished());
-    TestResult::from_bool(out == data)
+    TestResult::from_bool(out[..before.len()] == before[..] && out[before.len()..] == data[..])
 }
 
 #[test]
 fn reader_survives_short_reads_and_errors() {
     QuickCheck::new()
         .tests(150)
-        .quickcheck((|seed| reader_property(seed, false)) as fn(u64) -> TestResult);
+        .quickcheck((|seed| reader_property(seed, ReadWith::Read)) as fn(u64) -> TestResult);
 }
 
 #[test]
 fn bufread_survives_short_reads_and_errors() {
     QuickCheck::new()
         .tests(100)
-        .quickcheck((|seed| reader_property(seed, true)) as fn(u64) -> TestResult);
+        .quickcheck((|seed| reader_property(seed, ReadWith::BufRead)) as fn(u64) -> TestResult);
+}
+
+/// `read_to_end` decodes straight onto the caller's vector once it holds
+/// 64 KiB of output; an error from the source must leave both the vector and
+/// the reader's own history right, for a retry or a plain `read`.
+#[test]
+fn read_to_end_survives_short_reads_and_errors() {
+    QuickCheck::new()
+        .tests(150)
+        .quickcheck((|seed| reader_property(seed, ReadWith::ReadToEnd)) as fn(u64) -> TestResult);
 }
 
 /// A sink that refuses everything until told otherwise, like a full socket.

@@ -194,6 +194,46 @@ fn a_match_before_the_start_of_history_is_corrupt() {
     assert_eq!(d.decompress(&block).unwrap(), b"adictxyzwv");
 }
 
+/// A late error (past the first 64 KiB, where `read_to_end` decodes straight
+/// onto the caller's vector) leaves exactly the output of the good blocks
+/// before it, after the bytes the vector already held.
+#[test]
+fn read_to_end_keeps_exactly_the_good_output_before_a_late_error() {
+    let page = 8192;
+    let config = StreamConfig::default().buffer_size(page);
+    let data = common::sample("text", 40 * page, 11);
+    let stream = compress(&config, &data);
+    let d = Decompressor::new(config.clone()).unwrap();
+    let mut starts = vec![0usize];
+    while *starts.last().unwrap() < stream.len() {
+        let at = *starts.last().unwrap();
+        starts.push(at + 4 + d.get_block(&stream[at..]).unwrap().len());
+    }
+    let bad = 20; // every earlier block is a full page
+                  // A match offset of 0 right after one literal.
+    let mut corrupt = stream[..starts[bad]].to_vec();
+    corrupt.extend_from_slice(&5u32.to_le_bytes());
+    corrupt.extend_from_slice(&[0x10, b'a', 0x00, 0x00, 0x00]);
+    corrupt.extend_from_slice(&stream[starts[bad + 1]..]);
+    let cut = &stream[..starts[bad] + 100];
+    for (input, kind) in [
+        (&corrupt[..], ErrorKind::InvalidData),
+        (cut, ErrorKind::UnexpectedEof),
+    ] {
+        let mut out = b"held before".to_vec();
+        let mut reader = Lz4StreamReader::with_config(input, config.clone()).unwrap();
+        let err = reader.read_to_end(&mut out).unwrap_err();
+        assert_eq!(err.kind(), kind);
+        assert!(err.to_string().contains("block 20"), "{err}");
+        assert_eq!(&out[..11], b"held before");
+        assert_eq!(out[11..], data[..bad * page]);
+        // Sticky, and nothing more is appended.
+        let again = reader.read_to_end(&mut out).unwrap_err();
+        assert_eq!(again.to_string(), err.to_string());
+        assert_eq!(out.len(), 11 + bad * page);
+    }
+}
+
 #[test]
 fn errors_are_sticky_after_corruption() {
     let config = StreamConfig::default().buffer_size(1024);

@@ -2,9 +2,9 @@
 
 use std::ops::Range;
 
-use crate::block::decode::{decode_block, BlockError, MF_LIMIT};
+use crate::block::decode::{decode_block, BlockError, MF_LIMIT, WILD_MARGIN};
 use crate::block::window::Window;
-use crate::config::{SizePrefix, StreamConfig};
+use crate::config::{SizePrefix, StreamConfig, WINDOW_SIZE};
 use crate::error::{Corruption, Error};
 
 /// Turns the blocks of a stream back into their chunks, one block at a time,
@@ -49,6 +49,10 @@ pub struct Decompressor {
     last: Range<usize>,
     /// Blocks decoded so far: the index of the next one, for error messages.
     blocks: u64,
+    /// Set while blocks are decoded straight into a caller's vector
+    /// ([`Decompressor::decompress_block_onto`]): the window then lags behind
+    /// until [`Decompressor::replace_history`] catches it up.
+    window_stale: bool,
 }
 
 impl Decompressor {
@@ -67,6 +71,7 @@ impl Decompressor {
             window,
             last: 0..0,
             blocks: 0,
+            window_stale: false,
         }
     }
 
@@ -155,28 +160,88 @@ impl Decompressor {
 
     /// Decodes `block` into the window; the output is then `last_output()`.
     pub(crate) fn decompress_block(&mut self, block: &[u8]) -> Result<usize, Corruption> {
+        debug_assert!(!self.window_stale, "window used before replace_history");
         self.check_block_size(block.len() as u64)?;
         if block.is_empty() {
             self.last = 0..0;
             self.blocks += 1;
             return Ok(0);
         }
-        let buffer_size = self.config.get_buffer_size();
-        // Every byte of an LZ4 block yields at most 255 bytes of output, so a
-        // small block never needs a whole (possibly huge) page of room. The
-        // extra `MF_LIMIT` keeps the end-of-block rules, which the decoder
-        // checks against the end of the room, from ever firing earlier than
-        // they would against the end of the page.
-        let room = buffer_size.min(block.len().saturating_mul(255).saturating_add(MF_LIMIT));
+        let room = self.room_for(block);
         let (buf, pos) = self.window.output_space(room);
-        let end = decode_block(block, buf, pos, pos + room).map_err(|err| match err {
-            BlockError::PageOverflow => Corruption::PageOverflow { buffer_size },
-            other => Corruption::InvalidBlock(other.to_string()),
-        })?;
+        let end = decode_block(block, buf, pos, pos + room).map_err(|err| self.block_error(err))?;
         let len = end - pos;
         self.last = self.window.commit(len);
         self.blocks += 1;
         Ok(len)
+    }
+
+    /// Decodes `block` straight after `out[..*end]` and moves `*end` past its
+    /// output, instead of into the window: this saves copying every chunk out
+    /// of the window when all of the output goes to one vector anyway.
+    ///
+    /// `out[..*end]` must end with the last 64 KiB of this stream's output
+    /// (so at least 64 KiB of it): that is the history the block refers to.
+    /// `out[*end..]` is scratch space: the vector is grown (with zeros) to hold
+    /// the page and the decoder's margin, and the caller truncates it to
+    /// `*end` when done. The window does not see this output: call
+    /// [`Decompressor::replace_history`] before decoding into it again.
+    pub(crate) fn decompress_block_onto(
+        &mut self,
+        block: &[u8],
+        out: &mut Vec<u8>,
+        end: &mut usize,
+    ) -> Result<usize, Corruption> {
+        debug_assert!(*end >= WINDOW_SIZE && *end <= out.len());
+        self.check_block_size(block.len() as u64)?;
+        self.window_stale = true;
+        self.last = 0..0;
+        if block.is_empty() {
+            self.blocks += 1;
+            return Ok(0);
+        }
+        let room = self.room_for(block);
+        // Zeroing is the price of handing the decoder initialized memory in
+        // safe Rust; since the vector keeps its length between blocks, each
+        // byte is zeroed once, just before the decoder writes it.
+        let needed = *end + room + WILD_MARGIN;
+        if out.len() < needed {
+            out.resize(needed, 0);
+        }
+        let new_end =
+            decode_block(block, out, *end, *end + room).map_err(|err| self.block_error(err))?;
+        let len = new_end - *end;
+        *end = new_end;
+        self.blocks += 1;
+        Ok(len)
+    }
+
+    /// Makes `history` (its last 64 KiB) the history the next block refers
+    /// to, after blocks were decoded with [`Decompressor::decompress_block_onto`].
+    pub(crate) fn replace_history(&mut self, history: &[u8]) {
+        self.window.replace_history(history);
+        self.last = 0..0;
+        self.window_stale = false;
+    }
+
+    /// The output room a block needs: at most a page, and less for a small
+    /// block. Every byte of an LZ4 block yields at most 255 bytes of output,
+    /// so a small block never needs a whole (possibly huge) page of room. The
+    /// extra `MF_LIMIT` keeps the end-of-block rules, which the decoder checks
+    /// against the end of the room, from ever firing earlier than they would
+    /// against the end of the page.
+    fn room_for(&self, block: &[u8]) -> usize {
+        let buffer_size = self.config.get_buffer_size();
+        buffer_size.min(block.len().saturating_mul(255).saturating_add(MF_LIMIT))
+    }
+
+    fn block_error(&self, err: BlockError) -> Corruption {
+        match err {
+            BlockError::PageOverflow => Corruption::PageOverflow {
+                buffer_size: self.config.get_buffer_size(),
+            },
+            other => Corruption::InvalidBlock(other.to_string()),
+        }
     }
 
     /// The chunk the last successful `decompress` produced.

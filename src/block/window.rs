@@ -114,6 +114,19 @@ impl Window {
         }
     }
 
+    /// Replaces the history with `history` (at most its last 64 KiB), for when
+    /// blocks were decoded somewhere else (straight into a reader's caller's
+    /// vector) and the window has to catch up before it decodes again.
+    pub(crate) fn replace_history(&mut self, history: &[u8]) {
+        let history = &history[history.len().saturating_sub(WINDOW_SIZE)..];
+        if self.buf.len() < history.len() {
+            self.buf.reserve_exact(history.len() - self.buf.len());
+            self.buf.resize(history.len(), 0);
+        }
+        self.buf[..history.len()].copy_from_slice(history);
+        self.end = history.len();
+    }
+
     /// Bytes allocated for the window (for memory tests and docs).
     pub(crate) fn capacity(&self) -> usize {
         self.buf.capacity()
