@@ -13,7 +13,11 @@
 //! decoder reads the stream its own encoder wrote. All three take their input
 //! from memory and append their output to a `Vec` (already allocated); like
 //! the C example, the liblz4 loops copy each chunk into a page and each block
-//! into a block buffer, as our writer and reader do.
+//! into a block buffer, as our writer and reader do. Our reader is measured
+//! two ways: `read_to_end` (`ours`), which past the first 64 KiB decodes
+//! straight onto the output, and `fill_buf`/`consume` (`ours_bufread`), which
+//! copies each chunk out of the reader's window, as a streaming consumer
+//! (`io::copy` into a writer) does.
 //!
 //! Before the criterion groups, a summary is printed once per run: compressed
 //! sizes, and each implementation's best time over 15 runs interleaved with
@@ -21,7 +25,7 @@
 //! after another).
 
 use std::hint::black_box;
-use std::io::{Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -79,11 +83,29 @@ fn flex_compress(input: &[u8], out: &mut Vec<u8>) {
     encoder.finish().unwrap();
 }
 
-/// Our reader, end to end: `read_to_end` of the whole stream.
+/// Our reader, end to end: `read_to_end` of the whole stream (past the first
+/// 64 KiB, blocks decode straight onto `out`).
 fn ours_decompress(stream: &[u8], page: usize, out: &mut Vec<u8>) {
     out.clear();
     let mut reader = Lz4StreamReader::with_config(stream, config(page)).unwrap();
     reader.read_to_end(out).unwrap();
+}
+
+/// Our reader as a streaming source: `fill_buf`/`consume`, each decoded chunk
+/// copied from the reader's window onto `out`, as `io::copy` into a writer
+/// would do it.
+fn ours_decompress_bufread(stream: &[u8], page: usize, out: &mut Vec<u8>) {
+    out.clear();
+    let mut reader = Lz4StreamReader::with_config(stream, config(page)).unwrap();
+    loop {
+        let chunk = reader.fill_buf().unwrap();
+        if chunk.is_empty() {
+            break;
+        }
+        let n = chunk.len();
+        out.extend_from_slice(chunk);
+        reader.consume(n);
+    }
 }
 
 /// liblz4's loop as the example has it: each block read (copied) into a
@@ -138,16 +160,16 @@ fn best_of_interleaved(runs: &mut [&mut dyn FnMut()]) -> Vec<Duration> {
 /// ratios to liblz4 (the README's table comes from here).
 fn summary(inputs: &[(&'static str, Vec<u8>)], streams: &[Streams]) {
     let mb_s = |len: usize, time: Duration| len as f64 / time.as_secs_f64() / 1e6;
-    let (mut a, mut b, mut c) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut a, mut b, mut c, mut d) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut block = vec![0u8; liblz4::compress_bound(PAGES[1].0)];
     eprintln!(
         "summary: MB/s of uncompressed data, best of {SUMMARY_ROUNDS} interleaved runs; \
          sizes in bytes; ratios are ours / liblz4"
     );
     eprintln!(
-        "{:>5} {:<10} | {:>6} {:>6} {:>6} {:>5} | {:>6} {:>6} {:>6} {:>5} | {:>8} {:>8} {:>8} {:>6}",
+        "{:>5} {:<10} | {:>6} {:>6} {:>6} {:>5} | {:>6} {:>6} {:>6} {:>5} | {:>6} {:>5} | {:>8} {:>8} {:>8} {:>6}",
         "page", "input", "c ours", "liblz4", "flex", "ratio", "d ours", "liblz4", "flex",
-        "ratio", "ours", "liblz4", "flex", "size"
+        "ratio", "d buf", "ratio", "ours", "liblz4", "flex", "size"
     );
     for (page, name, ours, theirs, flex) in streams {
         let page = *page;
@@ -162,14 +184,16 @@ fn summary(inputs: &[(&'static str, Vec<u8>)], streams: &[Streams]) {
             &mut || ours_decompress(black_box(ours), page, &mut a),
             &mut || liblz4_decompress(black_box(theirs), page, &mut b, &mut block),
             &mut || flex_decompress(black_box(flex), &mut c),
+            &mut || ours_decompress_bufread(black_box(ours), page, &mut d),
         ]);
         let cs: Vec<f64> = c_times.iter().map(|&t| mb_s(len, t)).collect();
         let ds: Vec<f64> = d_times.iter().map(|&t| mb_s(len, t)).collect();
         let page_name = PAGES.iter().find(|p| p.0 == page).expect("page").1;
         eprintln!(
-            "{page_name:>5} {name:<10} | {:>6.0} {:>6.0} {:>6.0} {:>5.2} | {:>6.0} {:>6.0} {:>6.0} {:>5.2} | {:>8} {:>8} {:>8} {:>6.4}",
+            "{page_name:>5} {name:<10} | {:>6.0} {:>6.0} {:>6.0} {:>5.2} | {:>6.0} {:>6.0} {:>6.0} {:>5.2} | {:>6.0} {:>5.2} | {:>8} {:>8} {:>8} {:>6.4}",
             cs[0], cs[1], cs[2], cs[0] / cs[1],
             ds[0], ds[1], ds[2], ds[0] / ds[1],
+            ds[3], ds[3] / ds[1],
             ours.len(), theirs.len(), flex.len(),
             ours.len() as f64 / theirs.len() as f64,
         );
@@ -177,7 +201,7 @@ fn summary(inputs: &[(&'static str, Vec<u8>)], streams: &[Streams]) {
 }
 
 fn criterion() -> Criterion {
-    // 48 benchmarks: short runs keep `cargo bench` to a few minutes.
+    // 56 benchmarks: short runs keep `cargo bench` to a few minutes.
     Criterion::default()
         .sample_size(10)
         .warm_up_time(Duration::from_millis(500))
@@ -202,6 +226,11 @@ fn stream_benches(c: &mut Criterion) {
             // The streams must round trip, or the timings mean nothing.
             ours_decompress(&ours, page, &mut out);
             assert!(out == *input, "ours: {name} {page_name} round trip");
+            ours_decompress_bufread(&ours, page, &mut out);
+            assert!(
+                out == *input,
+                "ours (BufRead): {name} {page_name} round trip"
+            );
             liblz4_decompress(&theirs, page, &mut out, &mut block);
             assert!(out == *input, "liblz4: {name} {page_name} round trip");
             flex_decompress(&flex, &mut out);
@@ -232,6 +261,9 @@ fn stream_benches(c: &mut Criterion) {
             group.throughput(Throughput::BytesDecimal(INPUT_LEN as u64));
             group.bench_with_input(BenchmarkId::new("ours", name), ours, |b, stream| {
                 b.iter(|| ours_decompress(black_box(stream), page, &mut out))
+            });
+            group.bench_with_input(BenchmarkId::new("ours_bufread", name), ours, |b, stream| {
+                b.iter(|| ours_decompress_bufread(black_box(stream), page, &mut out))
             });
             group.bench_with_input(BenchmarkId::new("liblz4", name), theirs, |b, stream| {
                 b.iter(|| liblz4_decompress(black_box(stream), page, &mut out, &mut block))

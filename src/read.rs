@@ -341,6 +341,32 @@ impl<R: Read> Read for Lz4StreamReader<R> {
         let result = self.read_rest_onto(buf);
         result.map(|()| buf.len() - start)
     }
+
+    /// [`Read::read_to_end`] into the string's bytes (the default
+    /// implementation would take the slow generic path), then one UTF-8
+    /// check. As with the default: if the new bytes are not UTF-8, none of
+    /// them is kept and the error is `InvalidData` (or the read's own error,
+    /// if it failed too).
+    fn read_to_string(&mut self, buf: &mut String) -> io::Result<usize> {
+        let start = buf.len();
+        let mut bytes = std::mem::take(buf).into_bytes();
+        let result = self.read_to_end(&mut bytes);
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                *buf = text;
+                result
+            }
+            Err(err) => {
+                let mut bytes = err.into_bytes();
+                bytes.truncate(start);
+                *buf = String::from_utf8(bytes).expect("the string was UTF-8 before the call");
+                result.and(Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "stream did not contain valid UTF-8",
+                )))
+            }
+        }
+    }
 }
 
 impl<R: Read> BufRead for Lz4StreamReader<R> {

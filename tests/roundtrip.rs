@@ -258,6 +258,38 @@ fn bufread_lines_over_the_reader() {
 }
 
 #[test]
+fn read_to_string_appends_text_and_keeps_nothing_of_invalid_utf8() {
+    let config = StreamConfig::default().buffer_size(4096);
+    let compress = |data: &[u8]| {
+        let mut writer = Lz4StreamWriter::with_config(Vec::new(), config.clone()).unwrap();
+        writer.write_all(data).unwrap();
+        writer.finish().unwrap()
+    };
+    // Long enough to pass the first 64 KiB, multi-byte characters across
+    // page boundaries.
+    let text: String = (0..20_000).map(|i| format!("zeile {i} – ü\n")).collect();
+    let stream = compress(text.as_bytes());
+    let mut out = String::from("before: ");
+    let n = Lz4StreamReader::with_config(&stream[..], config.clone())
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    assert_eq!(n, text.len());
+    assert_eq!(out, format!("before: {text}"));
+
+    let mut bytes = text.into_bytes();
+    bytes[100_000] = 0xFF;
+    let stream = compress(&bytes);
+    let mut out = String::from("before: ");
+    let err = Lz4StreamReader::with_config(&stream[..], config)
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
+    assert_eq!(out, "before: ");
+}
+
+#[test]
 fn writer_and_reader_are_send() {
     fn assert_send<T: Send>() {}
     assert_send::<Lz4StreamWriter<std::fs::File>>();
