@@ -3,7 +3,9 @@
 //! acceleration, or `LZ4_compress_HC_continue` with its level, over two pages
 //! of the configured size, as `blockStreaming_doubleBuffer.c` and python-lz4
 //! do): each side's stream decodes exactly with the other side's decoder
-//! (`LZ4_decompress_safe_continue` over two pages; `Lz4StreamReader`).
+//! (`LZ4_decompress_safe_continue` over two pages; `Lz4StreamReader`), and
+//! both streams decode exactly with lz4_flex's block decoder too (each block
+//! with the last 64 KiB of output as its dictionary).
 //!
 //! Input: header (misc bit 0: generated data, bits 1-2: liblz4 fast with
 //! acceleration 1, fast with acceleration `misc >> 3`, or HC at level
@@ -13,6 +15,7 @@
 
 use arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
+use lz4_stream_fuzz::flex;
 use lz4_stream_fuzz::liblz4::{self, Mode};
 use lz4_stream_fuzz::setup::{self, MAX_WRITE_PAGE};
 use lz4_stream_fuzz::stream::{self, End};
@@ -63,6 +66,11 @@ fuzz_target!(|input: &[u8]| {
         decoded == data,
         "liblz4 decoded our stream to different bytes"
     );
+    let flex_decoded = flex::decode_stream(&written.stream, width, page, &setup.dictionary);
+    assert!(
+        flex_decoded.as_ref() == Some(&data),
+        "lz4_flex did not decode our stream to the data"
+    );
 
     // liblz4's, read by ours.
     let mut encoder = liblz4::Encoder::new(page, &setup.dictionary, mode);
@@ -89,6 +97,11 @@ fuzz_target!(|input: &[u8]| {
     assert!(
         blocks.output == data,
         "we decoded liblz4's stream to different bytes"
+    );
+    let flex_decoded = flex::decode_stream(&theirs, width, page, &setup.dictionary);
+    assert!(
+        flex_decoded.as_ref() == Some(&data),
+        "lz4_flex did not decode liblz4's stream to the data"
     );
     let end = if config.get_end_marker() {
         End::Marker(theirs.len())

@@ -15,9 +15,12 @@
 //!   the oracle for what a block must decode to.
 //! - [`liblz4`]: liblz4's double-buffer loop (via lz4-sys), for the
 //!   differential target.
+//! - [`flex`]: lz4_flex's block decoder over a whole stream, for the
+//!   differential target.
 //! - [`stream`]: driving the crate's writer and reader through those ends.
 
 pub mod flaky;
+pub mod flex;
 pub mod liblz4;
 pub mod reference;
 pub mod setup;
