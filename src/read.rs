@@ -36,7 +36,10 @@ enum State {
 /// then the block, so after a zero size prefix (liblz4's end marker) `R` is
 /// left positioned right after the marker. Each block is decoded into a window
 /// that keeps the last 64 KiB of output, and [`BufRead::fill_buf`] hands out
-/// the decoded chunk straight from that window.
+/// the decoded chunk straight from that window. [`Read::read_to_end`] (and
+/// `read_to_string`) skip that copy: once the caller's vector holds 64 KiB of
+/// the call's output, its tail is the history, and each later block decodes
+/// straight onto it.
 ///
 /// A stream cut inside a size prefix or a block is an
 /// [`UnexpectedEof`](io::ErrorKind::UnexpectedEof) error; one that is cut
