@@ -127,6 +127,29 @@ fn liblz4_decompress(stream: &[u8], page: usize, out: &mut Vec<u8>, block: &mut 
     }
 }
 
+/// The block path this crate's reader used before its own decoder: each block
+/// read into a block buffer and decoded by lz4_flex's
+/// `decompress_into_with_dict` into a page, with the last 64 KiB of output as
+/// the (separate) dictionary, and the page appended to the output. Slicing the
+/// dictionary out of the output itself is the cheapest way to keep it.
+fn flex_dict_decompress(stream: &[u8], page: usize, out: &mut Vec<u8>, block: &mut [u8]) {
+    out.clear();
+    let mut chunk = vec![0u8; page];
+    let mut offset = 0;
+    while offset < stream.len() {
+        let mut prefix = [0u8; 4];
+        prefix.copy_from_slice(&stream[offset..offset + 4]);
+        let len = u32::from_le_bytes(prefix) as usize;
+        offset += 4;
+        block[..len].copy_from_slice(&stream[offset..offset + len]);
+        let history = &out[out.len().saturating_sub(64 * 1024)..];
+        let n = lz4_flex::block::decompress_into_with_dict(&block[..len], &mut chunk, history)
+            .unwrap();
+        out.extend_from_slice(&chunk[..n]);
+        offset += len;
+    }
+}
+
 fn flex_decompress(frame: &[u8], out: &mut Vec<u8>) {
     out.clear();
     FrameDecoder::new(frame).read_to_end(out).unwrap();
@@ -160,16 +183,22 @@ fn best_of_interleaved(runs: &mut [&mut dyn FnMut()]) -> Vec<Duration> {
 /// ratios to liblz4 (the README's table comes from here).
 fn summary(inputs: &[(&'static str, Vec<u8>)], streams: &[Streams]) {
     let mb_s = |len: usize, time: Duration| len as f64 / time.as_secs_f64() / 1e6;
-    let (mut a, mut b, mut c, mut d) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut a, mut b, mut c, mut d, mut e) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut flex_block = vec![0u8; liblz4::compress_bound(PAGES[1].0)];
     let mut block = vec![0u8; liblz4::compress_bound(PAGES[1].0)];
     eprintln!(
         "summary: MB/s of uncompressed data, best of {SUMMARY_ROUNDS} interleaved runs; \
-         sizes in bytes; ratios are ours / liblz4"
+         sizes in bytes; ratios are ours / liblz4 unless noted.\n\
+         c: compression; d: decompression (ours: read_to_end; flex: lz4_flex's frame \
+         decoder); d buf: our reader through fill_buf/consume; f dict: lz4_flex's \
+         block decoder with a separate dictionary (the path our decoder replaced), \
+         with the slower of our two paths / f dict"
     );
     eprintln!(
-        "{:>5} {:<10} | {:>6} {:>6} {:>6} {:>5} | {:>6} {:>6} {:>6} {:>5} | {:>6} {:>5} | {:>8} {:>8} {:>8} {:>6}",
+        "{:>5} {:<10} | {:>6} {:>6} {:>6} {:>5} | {:>6} {:>6} {:>6} {:>5} | {:>6} {:>5} | {:>6} {:>5} | {:>8} {:>8} {:>8} {:>6}",
         "page", "input", "c ours", "liblz4", "flex", "ratio", "d ours", "liblz4", "flex",
-        "ratio", "d buf", "ratio", "ours", "liblz4", "flex", "size"
+        "ratio", "d buf", "ratio", "f dict", "ours/", "ours", "liblz4", "flex", "size"
     );
     for (page, name, ours, theirs, flex) in streams {
         let page = *page;
@@ -185,15 +214,17 @@ fn summary(inputs: &[(&'static str, Vec<u8>)], streams: &[Streams]) {
             &mut || liblz4_decompress(black_box(theirs), page, &mut b, &mut block),
             &mut || flex_decompress(black_box(flex), &mut c),
             &mut || ours_decompress_bufread(black_box(ours), page, &mut d),
+            &mut || flex_dict_decompress(black_box(ours), page, &mut e, &mut flex_block),
         ]);
         let cs: Vec<f64> = c_times.iter().map(|&t| mb_s(len, t)).collect();
         let ds: Vec<f64> = d_times.iter().map(|&t| mb_s(len, t)).collect();
         let page_name = PAGES.iter().find(|p| p.0 == page).expect("page").1;
         eprintln!(
-            "{page_name:>5} {name:<10} | {:>6.0} {:>6.0} {:>6.0} {:>5.2} | {:>6.0} {:>6.0} {:>6.0} {:>5.2} | {:>6.0} {:>5.2} | {:>8} {:>8} {:>8} {:>6.4}",
+            "{page_name:>5} {name:<10} | {:>6.0} {:>6.0} {:>6.0} {:>5.2} | {:>6.0} {:>6.0} {:>6.0} {:>5.2} | {:>6.0} {:>5.2} | {:>6.0} {:>5.2} | {:>8} {:>8} {:>8} {:>6.4}",
             cs[0], cs[1], cs[2], cs[0] / cs[1],
             ds[0], ds[1], ds[2], ds[0] / ds[1],
             ds[3], ds[3] / ds[1],
+            ds[4], ds[3].min(ds[0]) / ds[4],
             ours.len(), theirs.len(), flex.len(),
             ours.len() as f64 / theirs.len() as f64,
         );
