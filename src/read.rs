@@ -259,29 +259,23 @@ impl<R: Read> Lz4StreamReader<R> {
     /// `read_to_end` once the caller's vector holds 64 KiB of this call's
     /// output: decodes each block straight onto the vector, whose last 64 KiB
     /// are then the history, rather than into the window and out again.
-    /// Leaves `buf` holding exactly the output and the window caught up, on
-    /// every return, so a retry after an error from the inner reader resumes
-    /// where this left off.
     fn read_rest_onto(&mut self, buf: &mut Vec<u8>) -> io::Result<()> {
         debug_assert!(self.unread.is_empty() && buf.len() >= WINDOW_SIZE);
-        let mut end = buf.len();
-        let result = loop {
-            let size = match self.next_block() {
-                Ok(Some(size)) => size,
-                Ok(None) => break Ok(()),
-                Err(err) => break Err(err),
-            };
-            let decoded =
-                self.decompressor
-                    .decompress_block_onto(&self.block[..size], buf, &mut end);
-            if let Err(kind) = decoded {
-                break Err(self.fail(self.corrupt(kind)));
-            }
-            self.block_decoded(size);
-        };
-        buf.truncate(end);
-        self.decompressor.replace_history(buf);
-        result
+        let end = buf.len();
+        DecodeOnto {
+            reader: self,
+            buf,
+            end,
+        }
+        .run()
+    }
+
+    /// Makes the last `count` bytes of output unread again. They are the end
+    /// of the window's history, which holds the latest output whenever no
+    /// chunk is unread.
+    fn unread_last(&mut self, count: usize) {
+        debug_assert!(self.unread.is_empty());
+        self.unread = self.decompressor.recent_output(count);
     }
 
     fn corrupt(&self, kind: crate::error::Corruption) -> Error {
@@ -300,6 +294,42 @@ impl<R: Read> Lz4StreamReader<R> {
             message: err.to_string(),
         };
         err
+    }
+}
+
+/// Blocks decoded straight onto the caller's vector: `buf[..end]` is the
+/// output so far, and `buf[end..]` the decoder's scratch. Dropping it, however
+/// the decoding ends (even by a panic in the inner reader), trims `buf` to the
+/// output and catches the window up, so a retry or a later `read` resumes with
+/// the right history.
+struct DecodeOnto<'a, R: Read> {
+    reader: &'a mut Lz4StreamReader<R>,
+    buf: &'a mut Vec<u8>,
+    end: usize,
+}
+
+impl<R: Read> DecodeOnto<'_, R> {
+    fn run(&mut self) -> io::Result<()> {
+        let reader = &mut *self.reader;
+        while let Some(size) = reader.next_block()? {
+            let decoded = reader.decompressor.decompress_block_onto(
+                &reader.block[..size],
+                self.buf,
+                &mut self.end,
+            );
+            if let Err(kind) = decoded {
+                return Err(reader.fail(reader.corrupt(kind)));
+            }
+            reader.block_decoded(size);
+        }
+        Ok(())
+    }
+}
+
+impl<R: Read> Drop for DecodeOnto<'_, R> {
+    fn drop(&mut self) {
+        self.buf.truncate(self.end);
+        self.reader.decompressor.replace_history(self.buf);
     }
 }
 
@@ -326,10 +356,12 @@ impl<R: Read> Read for Lz4StreamReader<R> {
     }
 
     /// Appends the decoded output without the default implementation's
-    /// zeroing and probing (about a third slower here on incompressible
-    /// data): the first 64 KiB chunk by chunk from the window, the rest decoded
-    /// straight onto `buf`, whose tail is then the history, which saves
-    /// copying every chunk out of the window.
+    /// probing reads (about a third slower here on incompressible data): the
+    /// first 64 KiB chunk by chunk from the window, the rest decoded straight
+    /// onto `buf`, whose tail is then the history, which saves copying every
+    /// chunk out of the window. The decoder's scratch room in `buf` (a page,
+    /// zeroed once per call and never beyond `buf`'s capacity) is trimmed
+    /// before this returns.
     fn read_to_end(&mut self, buf: &mut Vec<u8>) -> io::Result<usize> {
         let start = buf.len();
         while buf.len() - start < WINDOW_SIZE || !self.unread.is_empty() {
@@ -345,30 +377,48 @@ impl<R: Read> Read for Lz4StreamReader<R> {
         result.map(|()| buf.len() - start)
     }
 
-    /// [`Read::read_to_end`] into the string's bytes (the default
-    /// implementation would take the slow generic path), then one UTF-8
-    /// check. As with the default: if the new bytes are not UTF-8, none of
-    /// them is kept and the error is `InvalidData` (or the read's own error,
-    /// if it failed too).
+    /// [`Read::read_to_end`], then one UTF-8 check of the new bytes. As with
+    /// the default implementation, new bytes that are not UTF-8 are not kept
+    /// and the error is `InvalidData` (or the read's own error, if it failed
+    /// too). Unlike it, an error from the inner reader in the middle of a
+    /// multi-byte character loses nothing: the text before the character is
+    /// appended, and the character's first bytes stay unread for the retry.
     fn read_to_string(&mut self, buf: &mut String) -> io::Result<usize> {
-        let start = buf.len();
-        let mut bytes = std::mem::take(buf).into_bytes();
+        // An empty string's own bytes can take the output; otherwise a fresh
+        // vector does, so that only the new bytes are checked (safe code
+        // cannot rebuild a `String` without checking all of it).
+        let mut bytes = if buf.is_empty() {
+            std::mem::take(buf).into_bytes()
+        } else {
+            Vec::new()
+        };
         let result = self.read_to_end(&mut bytes);
-        match String::from_utf8(bytes) {
+        let err = match String::from_utf8(bytes) {
             Ok(text) => {
-                *buf = text;
-                result
+                let n = text.len();
+                if buf.is_empty() {
+                    *buf = text;
+                } else {
+                    buf.push_str(&text);
+                }
+                return result.map(|_| n);
             }
-            Err(err) => {
-                let mut bytes = err.into_bytes();
-                bytes.truncate(start);
-                *buf = String::from_utf8(bytes).expect("the string was UTF-8 before the call");
-                result.and(Err(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    "stream did not contain valid UTF-8",
-                )))
-            }
+            Err(err) => err,
+        };
+        let utf8 = err.utf8_error();
+        if result.is_err() && utf8.error_len().is_none() {
+            // Cut short inside a character by the inner reader's error.
+            let mut bytes = err.into_bytes();
+            self.unread_last(bytes.len() - utf8.valid_up_to());
+            bytes.truncate(utf8.valid_up_to());
+            let text = String::from_utf8(bytes).expect("valid up to here");
+            buf.push_str(&text);
+            return result;
         }
+        result.and(Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )))
     }
 }
 

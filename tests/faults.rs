@@ -193,7 +193,15 @@ enum ReadWith {
 
 fn reader_property(seed: u64, how: ReadWith) -> TestResult {
     let mut rng = Rng::new(seed);
-    let (config, data) = common::random_case(&mut rng);
+    let (config, mut data) = common::random_case(&mut rng);
+    // `read_to_end` decodes straight onto the caller's vector only past its
+    // first 64 KiB, so give half of its cases longer data and few faults,
+    // for errors to land there.
+    let long = matches!(how, ReadWith::ReadToEnd) && rng.chance(50);
+    if long {
+        let kind = *rng.pick(&["random", "text", "binary"]);
+        data = common::sample(kind, 128 * 1024 + rng.below(300_000), seed ^ 7);
+    }
     let mut writer = Lz4StreamWriter::with_config(Vec::new(), config.clone()).unwrap();
     let mut offset = 0;
     for (len, flush) in plan(&mut rng, data.len(), config.get_buffer_size()) {
@@ -208,7 +216,11 @@ fn reader_property(seed: u64, how: ReadWith) -> TestResult {
         data: stream,
         pos: 0,
         rng: Rng::new(seed ^ 3),
-        fault_percent: rng.below(50),
+        fault_percent: if long {
+            1 + rng.below(3)
+        } else {
+            rng.below(50)
+        },
     };
     let mut reader = Lz4StreamReader::with_config(source, config).unwrap();
     let mut buf = vec![0u8; 1 + rng.below(100_000)];
@@ -276,6 +288,105 @@ fn read_to_end_survives_short_reads_and_errors() {
     QuickCheck::new()
         .tests(150)
         .quickcheck((|seed| reader_property(seed, ReadWith::ReadToEnd)) as fn(u64) -> TestResult);
+}
+
+/// A source that hands out at most `step` bytes per call and fails with
+/// `WouldBlock` on every `fail_every`-th call, like a slow non-blocking socket.
+struct Trickle {
+    data: Vec<u8>,
+    pos: usize,
+    step: usize,
+    fail_every: usize,
+    calls: usize,
+}
+
+impl Read for Trickle {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.calls += 1;
+        if self.calls % self.fail_every == 0 {
+            return Err(io::Error::new(ErrorKind::WouldBlock, "injected fault"));
+        }
+        let n = buf.len().min(self.step).min(self.data.len() - self.pos);
+        buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// Errors from the source land all over a long `read_to_end`, also after a
+/// call has appended 64 KiB (from there on it decodes straight onto the
+/// vector), with a dictionary the data uses and bytes already in the vector:
+/// every retry resumes exactly.
+#[test]
+fn read_to_end_resumes_after_errors_anywhere() {
+    let data = common::sample("text", 1_500_000, 21);
+    let config = StreamConfig::default()
+        .buffer_size(8192)
+        .dictionary(data[300_000..380_000].to_vec());
+    let mut writer = Lz4StreamWriter::with_config(Vec::new(), config.clone()).unwrap();
+    writer.write_all(&data).unwrap();
+    let source = Trickle {
+        data: writer.finish().unwrap(),
+        pos: 0,
+        step: 8000,
+        fail_every: 50,
+        calls: 0,
+    };
+    let before = common::sample("random", 70_000, 22);
+    let mut out = before.clone();
+    let mut reader = Lz4StreamReader::with_config(source, config).unwrap();
+    let mut errors_after_64k_in_a_call = 0;
+    loop {
+        let len_before_call = out.len();
+        match reader.read_to_end(&mut out) {
+            Ok(_) => break,
+            Err(err) => {
+                assert_eq!(err.kind(), ErrorKind::WouldBlock);
+                if out.len() - len_before_call > 64 * 1024 {
+                    errors_after_64k_in_a_call += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        errors_after_64k_in_a_call >= 5,
+        "{errors_after_64k_in_a_call}"
+    );
+    assert!(out[..before.len()] == before[..] && out[before.len()..] == data[..]);
+}
+
+/// `read_to_string` keeps the text before a character the source's error
+/// cut in two, and the character's first bytes stay unread for the retry.
+#[test]
+fn read_to_string_resumes_after_errors_inside_characters() {
+    let text: String = (0..30_000).map(|i| format!("{i}: ü€😀 ")).collect();
+    let config = StreamConfig::default().buffer_size(4096);
+    let mut writer = Lz4StreamWriter::with_config(Vec::new(), config.clone()).unwrap();
+    writer.write_all(text.as_bytes()).unwrap();
+    let stream = writer.finish().unwrap();
+    // Small steps cut characters while the output goes through the window;
+    // large ones, past 64 KiB of a call, while it is decoded onto the string.
+    for (step, fail_every) in [(1, 2), (7, 2), (1000, 3), (3001, 40)] {
+        let source = Trickle {
+            data: stream.clone(),
+            pos: 0,
+            step,
+            fail_every,
+            calls: 0,
+        };
+        let mut reader = Lz4StreamReader::with_config(source, config.clone()).unwrap();
+        let mut out = String::from("before ");
+        let mut errors = 0;
+        while let Err(err) = reader.read_to_string(&mut out) {
+            assert_eq!(err.kind(), ErrorKind::WouldBlock);
+            errors += 1;
+        }
+        assert!(errors > 0);
+        assert!(
+            out == format!("before {text}"),
+            "step {step}, fail_every {fail_every}"
+        );
+    }
 }
 
 /// A sink that refuses everything until told otherwise, like a full socket.

@@ -209,8 +209,9 @@ fn read_to_end_keeps_exactly_the_good_output_before_a_late_error() {
         let at = *starts.last().unwrap();
         starts.push(at + 4 + d.get_block(&stream[at..]).unwrap().len());
     }
-    let bad = 20; // every earlier block is a full page
-                  // A match offset of 0 right after one literal.
+    // Every block before this one is a full page.
+    let bad = 20;
+    // Block 20 replaced by one with a match offset of 0 after one literal.
     let mut corrupt = stream[..starts[bad]].to_vec();
     corrupt.extend_from_slice(&5u32.to_le_bytes());
     corrupt.extend_from_slice(&[0x10, b'a', 0x00, 0x00, 0x00]);

@@ -289,6 +289,28 @@ fn read_to_string_appends_text_and_keeps_nothing_of_invalid_utf8() {
     assert_eq!(out, "before: ");
 }
 
+/// `read_to_end` decodes into the vector's spare room, but never makes an
+/// exactly sized vector reallocate for it.
+#[test]
+fn read_to_end_keeps_an_exactly_sized_vector() {
+    for (page, kind) in [(4096, "binary"), (65_536, "random"), (1 << 20, "text")] {
+        let data = common::sample(kind, 1_000_000, 5);
+        let config = StreamConfig::default().buffer_size(page);
+        let mut writer = Lz4StreamWriter::with_config(Vec::new(), config.clone()).unwrap();
+        writer.write_all(&data).unwrap();
+        let stream = writer.finish().unwrap();
+        let mut out = Vec::with_capacity(3 + data.len());
+        out.extend_from_slice(b"abc");
+        let capacity = out.capacity();
+        Lz4StreamReader::with_config(&stream[..], config)
+            .unwrap()
+            .read_to_end(&mut out)
+            .unwrap();
+        assert!(out[3..] == data[..], "page {page}");
+        assert_eq!(out.capacity(), capacity, "page {page}");
+    }
+}
+
 #[test]
 fn writer_and_reader_are_send() {
     fn assert_send<T: Send>() {}

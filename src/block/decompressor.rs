@@ -186,6 +186,11 @@ impl Decompressor {
     /// the page and the decoder's margin, and the caller truncates it to
     /// `*end` when done. The window does not see this output: call
     /// [`Decompressor::replace_history`] before decoding into it again.
+    ///
+    /// The scratch space never makes the vector reallocate: when a page of
+    /// room does not fit its capacity (an exactly sized vector near its end),
+    /// the block goes through the window and only its real output is
+    /// appended, so the vector grows only if that output does not fit.
     pub(crate) fn decompress_block_onto(
         &mut self,
         block: &[u8],
@@ -194,19 +199,26 @@ impl Decompressor {
     ) -> Result<usize, Corruption> {
         debug_assert!(*end >= WINDOW_SIZE && *end <= out.len());
         self.check_block_size(block.len() as u64)?;
+        let room = self.room_for(block);
+        if block.is_empty() || *end + room > out.capacity() {
+            self.replace_history(&out[..*end]);
+            let len = self.decompress_block(block)?;
+            out.truncate(*end);
+            out.extend_from_slice(self.last_output());
+            *end += len;
+            self.last = 0..0;
+            return Ok(len);
+        }
         self.window_stale = true;
         self.last = 0..0;
-        if block.is_empty() {
-            self.blocks += 1;
-            return Ok(0);
-        }
-        let room = self.room_for(block);
         // Zeroing is the price of handing the decoder initialized memory in
-        // safe Rust; since the vector keeps its length between blocks, each
-        // byte is zeroed once, just before the decoder writes it.
-        let needed = *end + room + WILD_MARGIN;
-        if out.len() < needed {
-            out.resize(needed, 0);
+        // safe Rust; the vector keeps its length from block to block, so
+        // within one call each byte is zeroed once, just before the decoder
+        // writes it. Without the full margin the decoder is only slower near
+        // the end of the room, never wrong.
+        let wanted = (*end + room + WILD_MARGIN).min(out.capacity());
+        if out.len() < wanted {
+            out.resize(wanted, 0);
         }
         let new_end =
             decode_block(block, out, *end, *end + room).map_err(|err| self.block_error(err))?;
@@ -222,6 +234,14 @@ impl Decompressor {
         self.window.replace_history(history);
         self.last = 0..0;
         self.window_stale = false;
+    }
+
+    /// Where the last `count` bytes of output sit in the window (at most the
+    /// window's history; the window must be up to date).
+    pub(crate) fn recent_output(&self, count: usize) -> Range<usize> {
+        debug_assert!(!self.window_stale);
+        let end = self.window.history_len();
+        end - count.min(end)..end
     }
 
     /// The output room a block needs: at most a page, and less for a small

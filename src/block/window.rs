@@ -127,6 +127,11 @@ impl Window {
         self.end = history.len();
     }
 
+    /// Bytes of output (and dictionary) kept: `buf[..history_len()]`.
+    pub(crate) fn history_len(&self) -> usize {
+        self.end
+    }
+
     /// Bytes allocated for the window (for memory tests and docs).
     pub(crate) fn capacity(&self) -> usize {
         self.buf.capacity()
