@@ -27,6 +27,7 @@
 use std::cell::RefCell;
 use std::hint::black_box;
 use std::io::{BufRead, Read, Write};
+use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -116,16 +117,22 @@ fn ours_decompress_bufread(stream: &[u8], page: usize, out: &mut Vec<u8>) {
 fn liblz4_decompress(stream: &[u8], page: usize, out: &mut Vec<u8>, block: &mut [u8]) {
     out.clear();
     let mut decoder = liblz4::Decoder::new(page, None);
-    let mut offset = 0;
-    while offset < stream.len() {
-        let mut prefix = [0u8; 4];
-        prefix.copy_from_slice(&stream[offset..offset + 4]);
-        let len = u32::from_le_bytes(prefix) as usize;
-        offset += 4;
-        block[..len].copy_from_slice(&stream[offset..offset + len]);
-        out.extend_from_slice(decoder.decompress(&block[..len]).unwrap());
-        offset += len;
+    for range in block_ranges(stream) {
+        let block = &mut block[..range.len()];
+        block.copy_from_slice(&stream[range]);
+        out.extend_from_slice(decoder.decompress(block).unwrap());
     }
+}
+
+/// Where each block of a stream with 4-byte prefixes lies in it.
+fn block_ranges(stream: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut offset = 0;
+    std::iter::from_fn(move || {
+        let prefix = stream.get(offset..offset + 4)?;
+        let len = u32::from_le_bytes(prefix.try_into().unwrap()) as usize;
+        offset += 4 + len;
+        Some(offset - len..offset)
+    })
 }
 
 /// The block path this crate's reader used before its own decoder: each block
@@ -136,18 +143,12 @@ fn liblz4_decompress(stream: &[u8], page: usize, out: &mut Vec<u8>, block: &mut 
 fn flex_dict_decompress(stream: &[u8], page: usize, out: &mut Vec<u8>, block: &mut [u8]) {
     out.clear();
     let mut chunk = vec![0u8; page];
-    let mut offset = 0;
-    while offset < stream.len() {
-        let mut prefix = [0u8; 4];
-        prefix.copy_from_slice(&stream[offset..offset + 4]);
-        let len = u32::from_le_bytes(prefix) as usize;
-        offset += 4;
-        block[..len].copy_from_slice(&stream[offset..offset + len]);
+    for range in block_ranges(stream) {
+        let block = &mut block[..range.len()];
+        block.copy_from_slice(&stream[range]);
         let history = &out[out.len().saturating_sub(64 * 1024)..];
-        let n =
-            lz4_flex::block::decompress_into_with_dict(&block[..len], &mut chunk, history).unwrap();
+        let n = lz4_flex::block::decompress_into_with_dict(block, &mut chunk, history).unwrap();
         out.extend_from_slice(&chunk[..n]);
-        offset += len;
     }
 }
 
