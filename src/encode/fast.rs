@@ -160,10 +160,11 @@ impl FastTable {
         let end = src.len();
         // A local writer: its fields live in registers, not behind a pointer
         // that every output byte store might alias.
+        debug_assert!(
+            end - start >= MIN_LENGTH,
+            "the encoder stores short chunks itself"
+        );
         let mut out = SequenceWriter::new(out, start, low, end);
-        if end - start < MIN_LENGTH {
-            return out.finish(src);
-        }
         let mflimit_plus_one = end - MFLIMIT + 1;
         let match_limit = end - super::LAST_LITERALS;
         let base = if ABS { base } else { 0 };

@@ -266,9 +266,10 @@ impl HcTables {
         attempts: u32,
         out: &mut [u8],
     ) -> Option<usize> {
-        if src.len() - start < MIN_LENGTH {
-            return SequenceWriter::new(out, start, low, src.len()).finish(src);
-        }
+        debug_assert!(
+            src.len() - start >= MIN_LENGTH,
+            "the encoder stores short chunks itself"
+        );
         self.begin(base + low as u32);
         if attempts > 128 {
             self.chain_parse::<true>(src, base, start, low, attempts, out)

@@ -86,10 +86,11 @@ impl MidTables {
         out: &mut [u8],
     ) -> Option<usize> {
         let end = src.len();
+        debug_assert!(
+            end - start >= MIN_LENGTH,
+            "the encoder stores short chunks itself"
+        );
         let mut out = SequenceWriter::new(out, start, low, end);
-        if end - start < MIN_LENGTH {
-            return out.finish(src);
-        }
         let mflimit = end - MFLIMIT;
         let match_limit = end - super::LAST_LITERALS;
         let ilimit = end - 8;

@@ -276,6 +276,12 @@ impl Encoder {
         self.history = Some(start);
 
         let src = &self.window[..];
+        if chunk.len() < MIN_LENGTH {
+            // Too short for any match (the last match must end 12 bytes
+            // before the block's end): literals only, whatever the strategy.
+            // The finders rely on this.
+            return literal_block(out, src, start, low);
+        }
         let written = match (&mut self.tables, self.strategy) {
             (Tables::Fast(table), Strategy::Fast { acceleration }) => {
                 table.compress(src, self.base, start, low, acceleration, out)
@@ -290,18 +296,18 @@ impl Encoder {
             // `new` pairs every strategy with its tables.
             _ => None,
         };
-        match written {
-            Some(len) => len,
-            None => {
-                // A finder proposed an invalid sequence (a bug): store the
-                // chunk as literals rather than write a block that would not
-                // decode.
-                SequenceWriter::new(out, start, low, src.len())
-                    .finish(src)
-                    .unwrap_or(0)
-            }
-        }
+        // `None`: a finder proposed an invalid sequence (a bug). Store the
+        // chunk as literals rather than write a block that would not decode.
+        written.unwrap_or_else(|| literal_block(out, src, start, low))
     }
+}
+
+/// `src[start..]` as one run of literals: the block for a chunk too short to
+/// hold a match.
+fn literal_block(out: &mut [u8], src: &[u8], start: usize, low: usize) -> usize {
+    SequenceWriter::new(out, start, low, src.len())
+        .finish(src)
+        .unwrap_or(0)
 }
 
 // The readers below index with `i as u32 as usize`: window indices always fit

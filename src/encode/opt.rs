@@ -70,10 +70,11 @@ pub(crate) fn compress_optimal(
     out: &mut [u8],
 ) -> Option<usize> {
     let end = src.len();
+    debug_assert!(
+        end - start >= MIN_LENGTH,
+        "the encoder stores short chunks itself"
+    );
     let mut out = SequenceWriter::new(out, start, low, end);
-    if end - start < MIN_LENGTH {
-        return out.finish(src);
-    }
     tables.begin(base + low as u32);
     let mflimit = end - MFLIMIT;
     let match_limit = end - super::LAST_LITERALS;
