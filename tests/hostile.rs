@@ -12,11 +12,7 @@ use lz4_stream::{
 };
 use quickcheck::{QuickCheck, TestResult};
 
-fn compress(config: &StreamConfig, data: &[u8]) -> Vec<u8> {
-    let mut writer = Lz4StreamWriter::with_config(Vec::new(), config.clone()).unwrap();
-    writer.write_all(data).unwrap();
-    writer.finish().unwrap()
-}
+use common::compress;
 
 fn read_all(config: &StreamConfig, stream: &[u8]) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::new();

@@ -174,9 +174,7 @@ fn empty_chunk_gives_a_one_byte_block_and_resets_history() {
 fn reader_stops_at_the_end_marker_and_reads_nothing_after_it() {
     let config = StreamConfig::default().buffer_size(4096).end_marker(true);
     let data = common::sample("text", 10_000, 11);
-    let mut writer = Lz4StreamWriter::with_config(Vec::new(), config.clone()).unwrap();
-    writer.write_all(&data).unwrap();
-    let mut stream = writer.finish().unwrap();
+    let mut stream = common::compress(&config, &data);
     assert_eq!(&stream[stream.len() - 4..], &[0, 0, 0, 0]);
     let marker_end = stream.len();
     stream.extend_from_slice(b"trailing bytes that are not a stream");
@@ -203,16 +201,9 @@ fn end_marker_with_every_prefix_width() {
             .buffer_size(page)
             .size_prefix(prefix)
             .end_marker(true);
-        let mut writer = Lz4StreamWriter::with_config(Vec::new(), config.clone()).unwrap();
-        writer.write_all(b"abcabcabcabc").unwrap();
-        let stream = writer.finish().unwrap();
+        let stream = common::compress(&config, b"abcabcabcabc");
         assert!(stream.ends_with(&vec![0u8; prefix.width()]));
-        let mut out = Vec::new();
-        Lz4StreamReader::with_config(&stream[..], config)
-            .unwrap()
-            .read_to_end(&mut out)
-            .unwrap();
-        assert_eq!(out, b"abcabcabcabc");
+        assert_eq!(common::decompress(&config, &stream), b"abcabcabcabc");
     }
 }
 
@@ -248,9 +239,7 @@ fn flush_emits_the_partial_page_and_drop_finishes() {
 fn bufread_lines_over_the_reader() {
     let text: String = (0..5000).map(|i| format!("line {i}\n")).collect();
     let config = StreamConfig::default().buffer_size(1000);
-    let mut writer = Lz4StreamWriter::with_config(Vec::new(), config.clone()).unwrap();
-    writer.write_all(text.as_bytes()).unwrap();
-    let stream = writer.finish().unwrap();
+    let stream = common::compress(&config, text.as_bytes());
     let reader = Lz4StreamReader::with_config(&stream[..], config).unwrap();
     let lines: Vec<String> = reader.lines().map(Result::unwrap).collect();
     assert_eq!(lines.len(), 5000);
@@ -260,11 +249,7 @@ fn bufread_lines_over_the_reader() {
 #[test]
 fn read_to_string_appends_text_and_keeps_nothing_of_invalid_utf8() {
     let config = StreamConfig::default().buffer_size(4096);
-    let compress = |data: &[u8]| {
-        let mut writer = Lz4StreamWriter::with_config(Vec::new(), config.clone()).unwrap();
-        writer.write_all(data).unwrap();
-        writer.finish().unwrap()
-    };
+    let compress = |data: &[u8]| common::compress(&config, data);
     // Long enough to pass the first 64 KiB, multi-byte characters across
     // page boundaries.
     let text: String = (0..20_000).map(|i| format!("zeile {i} – ü\n")).collect();
@@ -296,9 +281,7 @@ fn read_to_end_keeps_an_exactly_sized_vector() {
     for (page, kind) in [(4096, "binary"), (65_536, "random"), (1 << 20, "text")] {
         let data = common::sample(kind, 1_000_000, 5);
         let config = StreamConfig::default().buffer_size(page);
-        let mut writer = Lz4StreamWriter::with_config(Vec::new(), config.clone()).unwrap();
-        writer.write_all(&data).unwrap();
-        let stream = writer.finish().unwrap();
+        let stream = common::compress(&config, &data);
         let mut out = Vec::with_capacity(3 + data.len());
         out.extend_from_slice(b"abc");
         let capacity = out.capacity();

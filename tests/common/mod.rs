@@ -9,7 +9,26 @@ pub use sample::sample;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use lz4_stream::{SizePrefix, StreamConfig};
+use std::io::{Read, Write};
+
+use lz4_stream::{Lz4StreamReader, Lz4StreamWriter, SizePrefix, StreamConfig};
+
+/// `data` through `Lz4StreamWriter` in one `write_all`, then `finish`.
+pub fn compress(config: &StreamConfig, data: &[u8]) -> Vec<u8> {
+    let mut writer = Lz4StreamWriter::with_config(Vec::new(), config.clone()).unwrap();
+    writer.write_all(data).unwrap();
+    writer.finish().unwrap()
+}
+
+/// A whole stream through `Lz4StreamReader::read_to_end`; panics on an error.
+pub fn decompress(config: &StreamConfig, stream: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    Lz4StreamReader::with_config(stream, config.clone())
+        .unwrap()
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
 
 /// One stream of `tests/data/python-lz4`, as its manifest describes it.
 #[derive(Debug, Clone)]
