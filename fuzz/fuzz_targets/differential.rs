@@ -45,23 +45,19 @@ fuzz_target!(|input: &[u8]| {
     let written = stream::write_stream(config, &data, plan, &[]);
     let mut decoder = liblz4::Decoder::new(page, &setup.dictionary);
     let mut decoded = Vec::with_capacity(data.len());
-    let mut offset = 0;
-    while offset < written.stream.len() {
-        let mut size = [0u8; 8];
-        size[..width].copy_from_slice(&written.stream[offset..offset + width]);
-        let size = u64::from_le_bytes(size) as usize;
-        offset += width;
-        if size == 0 {
+    // Where the last block (or the end marker) ends: the stream's end.
+    let mut end = 0;
+    for (offset, block) in stream::blocks(&written.stream, width) {
+        end = offset + width + block.len();
+        if block.is_empty() {
             break; // the end marker
         }
-        let block = &written.stream[offset..offset + size];
         let chunk = decoder
             .decompress(block)
             .unwrap_or_else(|| panic!("liblz4 rejected our block at offset {offset}"));
         decoded.extend_from_slice(chunk);
-        offset += size;
     }
-    assert_eq!(offset, written.stream.len());
+    assert_eq!(end, written.stream.len());
     assert!(
         decoded == data,
         "liblz4 decoded our stream to different bytes"

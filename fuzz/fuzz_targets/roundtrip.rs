@@ -61,17 +61,12 @@ fn previous_chunk_only(stream: &[u8], config: &StreamConfig, chunks: &[usize], d
     let width = config.get_size_prefix().width();
     let page = config.get_buffer_size();
     let dictionary = config.get_dictionary().unwrap_or(&[]);
-    let (mut offset, mut at) = (0usize, 0usize);
+    let mut at = 0usize;
     let mut previous: &[u8] = &dictionary[dictionary.len().saturating_sub(WINDOW_SIZE)..];
-    for &len in chunks {
-        let mut size = [0u8; 8];
-        size[..width].copy_from_slice(&stream[offset..offset + width]);
-        let size = u64::from_le_bytes(size) as usize;
-        let block = &stream[offset + width..offset + width + size];
+    for ((_, block), &len) in stream::blocks(stream, width).zip(chunks) {
         let chunk = &data[at..at + len];
         reference::check(block, &[], previous, page, Ok(chunk));
         previous = chunk;
-        offset += width + size;
         at += len;
     }
 }

@@ -41,15 +41,13 @@ fuzz_target!(|input: &[u8]| {
     // Walk the blocks of the whole stream to find what the cut falls into.
     let mut expected = End::Clean;
     let mut complete = 0usize; // data bytes of the blocks before the cut
-    let (mut offset, mut index) = (0usize, 0u64);
-    for &chunk in written
+    let chunks = written
         .chunks
         .iter()
-        .chain(config.get_end_marker().then_some(&0))
+        .chain(config.get_end_marker().then_some(&0));
+    for (index, ((offset, block), &chunk)) in (0u64..).zip(stream::blocks(full, width).zip(chunks))
     {
-        let mut size = [0u8; 8];
-        size[..width].copy_from_slice(&full[offset..offset + width]);
-        let size = u64::from_le_bytes(size) as usize;
+        let size = block.len();
         let end = offset + width + size;
         if cut <= offset {
             break;
@@ -79,8 +77,6 @@ fuzz_target!(|input: &[u8]| {
             break;
         }
         complete += chunk;
-        offset = end;
-        index += 1;
     }
     let blocks = stream::read_and_check(&full[..cut], config, pattern, faults);
     assert_eq!(blocks.end, expected, "cut at {cut} of {}", full.len());

@@ -11,6 +11,25 @@ use crate::flaky::{is_transient, FlakyReader, FlakyWriter};
 use crate::reference;
 use crate::setup::{next_op, Op};
 
+/// The blocks of a well-formed stream with `width`-byte size prefixes, in
+/// order, each with the offset of its prefix; an end marker comes out as an
+/// empty block (and the walk goes on after it, like the stream).
+pub fn blocks(stream: &[u8], width: usize) -> impl Iterator<Item = (usize, &[u8])> + '_ {
+    let mut offset = 0;
+    std::iter::from_fn(move || {
+        if offset >= stream.len() {
+            return None;
+        }
+        let mut size = [0u8; 8];
+        size[..width].copy_from_slice(&stream[offset..offset + width]);
+        let size = u64::from_le_bytes(size) as usize;
+        let block = &stream[offset + width..offset + width + size];
+        let at = offset;
+        offset += width + size;
+        Some((at, block))
+    })
+}
+
 /// A stream the writer produced, and the chunk each block must decode to.
 #[derive(Debug)]
 pub struct Written {
