@@ -340,7 +340,6 @@ fn write_mode_streams_for_python() {
         let width = config.get_size_prefix().width();
         let mut stream = Vec::new();
         let mut blocks = String::new();
-        let mut decoder = Decompressor::new(config.clone()).unwrap();
         if index % 2 == 0 {
             let mut compressor = Compressor::new(config.clone()).unwrap();
             let mut offset = 0;
@@ -360,14 +359,7 @@ fn write_mode_streams_for_python() {
             let mut writer = Lz4StreamWriter::with_config(&mut stream, config.clone()).unwrap();
             writer.write_all(data).unwrap();
             writer.finish().unwrap();
-            // Block lengths for the manifest (python-lz4 reads them in band).
-            let mut at = 0;
-            while at < stream.len() {
-                let block = decoder.get_block(&stream[at..]).unwrap().to_vec();
-                let raw = decoder.decompress(&block).unwrap().len();
-                writeln!(blocks, "{raw} {}", block.len()).unwrap();
-                at += width + block.len();
-            }
+            blocks = common::block_lengths(&config, &stream);
         }
         let (name_mode, acceleration, level) = match mode {
             CompressionMode::Default => ("default", 1, 9),
@@ -375,24 +367,16 @@ fn write_mode_streams_for_python() {
             CompressionMode::High { level } => ("high_compression", 1, u32::from(level)),
         };
         let name = format!("modes{index:03}_{name_mode}_a{acceleration}_l{level}_b{page}_p{width}");
-        fs::write(dir.join(format!("{name}.in")), data).unwrap();
-        fs::write(dir.join(format!("{name}.lz4s")), &stream).unwrap();
-        fs::write(dir.join(format!("{name}.blocks")), blocks).unwrap();
-        let dict = match config.get_dictionary() {
-            Some(dict) => {
-                fs::write(dir.join(format!("{name}.dict")), dict).unwrap();
-                format!("\"{name}.dict\"")
-            }
-            None => "null".into(),
-        };
-        manifest.push(format!(
-            r#" {{"name": "{name}", "buffer_size": {page}, "store_comp_size": {width}, "mode": "{name_mode}", "acceleration": {acceleration}, "compression_level": {level}, "dictionary": {dict}, "blocks": "{name}.blocks"}}"#
+        manifest.push(common::write_python_case(
+            &dir,
+            &name,
+            &config,
+            data,
+            &stream,
+            &blocks,
+            (name_mode, acceleration, level),
         ));
     }
-    fs::write(
-        dir.join("manifest.json"),
-        format!("[\n{}\n]\n", manifest.join(",\n")),
-    )
-    .unwrap();
+    common::write_python_manifest(&dir, &manifest);
     println!("wrote {} streams to {}", manifest.len(), dir.display());
 }

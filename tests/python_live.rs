@@ -30,9 +30,8 @@ fn env_dir(name: &str) -> PathBuf {
 fn write_streams_for_python() {
     let dir = env_dir("LZ4S_INTEROP_OUT");
     fs::create_dir_all(&dir).unwrap();
-    let mut manifest = String::from("[\n");
+    let mut manifest = Vec::new();
     let mut rng = Rng::new(2024);
-    let mut count = 0;
     for case in 0..80 {
         let (mut config, data) = common::random_case(&mut rng);
         // A quarter of the cases go through the block API, out-of-band sizes
@@ -72,43 +71,23 @@ fn write_streams_for_python() {
                 }
             }
             writer.finish().unwrap();
-            // Block lengths, for the manifest (python reads them in band).
-            let d = Decompressor::new(config.clone()).unwrap();
-            let mut d2 = Decompressor::new(config.clone()).unwrap();
-            let mut at = 0;
-            while at < stream.len() {
-                let block = d.get_block(&stream[at..]).unwrap();
-                let raw = d2.decompress(block).unwrap().len();
-                writeln!(blocks, "{} {}", raw, block.len()).unwrap();
-                at += width + block.len();
-            }
+            blocks = common::block_lengths(&config, &stream);
         }
         let name = format!("rust{case:03}_b{page}_p{width}");
-        fs::write(dir.join(format!("{name}.in")), &data).unwrap();
-        fs::write(dir.join(format!("{name}.lz4s")), &stream).unwrap();
-        fs::write(dir.join(format!("{name}.blocks")), blocks).unwrap();
-        let dict = match config.get_dictionary() {
-            Some(dict) => {
-                fs::write(dir.join(format!("{name}.dict")), dict).unwrap();
-                format!("\"{name}.dict\"")
-            }
-            None => "null".to_string(),
-        };
-        if count > 0 {
-            manifest.push_str(",\n");
-        }
-        write!(
-            manifest,
-            r#" {{"name": "{name}", "buffer_size": {page}, "store_comp_size": {width}, "mode": "default", "acceleration": 1, "compression_level": 9, "dictionary": {dict}, "blocks": "{name}.blocks"}}"#
-        )
-        .unwrap();
-        count += 1;
+        manifest.push(common::write_python_case(
+            &dir,
+            &name,
+            &config,
+            &data,
+            &stream,
+            &blocks,
+            ("default", 1, 9),
+        ));
     }
-    manifest.push_str("\n]\n");
-    fs::write(dir.join("manifest.json"), manifest).unwrap();
+    common::write_python_manifest(&dir, &manifest);
     // Our own reader agrees before python-lz4 is asked.
     let written = common::load_vectors(&dir);
-    assert_eq!(written.len(), count);
+    assert_eq!(written.len(), manifest.len());
     for v in written.iter().filter(|v| v.store_comp_size != 0) {
         let mut out = Vec::new();
         Lz4StreamReader::with_config(&v.stream[..], v.config())
@@ -117,7 +96,7 @@ fn write_streams_for_python() {
             .unwrap();
         assert!(out == v.input, "{}", v.name);
     }
-    println!("wrote {count} streams to {}", dir.display());
+    println!("wrote {} streams to {}", manifest.len(), dir.display());
 }
 
 #[test]

@@ -13,6 +13,61 @@ use std::io::{Read, Write};
 
 use lz4_stream::{Lz4StreamReader, Lz4StreamWriter, SizePrefix, StreamConfig};
 
+/// Each in-band block's lengths, "uncompressed compressed" a line, as the
+/// python-lz4 manifest's `blocks` file has them.
+pub fn block_lengths(config: &StreamConfig, stream: &[u8]) -> String {
+    let sizes = lz4_stream::block::Decompressor::new(config.clone()).unwrap();
+    let mut decoder = lz4_stream::block::Decompressor::new(config.clone()).unwrap();
+    let mut lines = String::new();
+    let mut at = 0;
+    while at < stream.len() {
+        let block = sizes.get_block(&stream[at..]).unwrap();
+        let raw = decoder.decompress(block).unwrap().len();
+        lines.push_str(&format!("{raw} {}\n", block.len()));
+        at += sizes.prefix_width() + block.len();
+    }
+    lines
+}
+
+/// Writes one stream for `tools/pylz4_vectors.py check` to `dir` (its input,
+/// stream, block lengths and dictionary, as `{name}.*`) and returns its
+/// manifest entry. `mode` is python-lz4's (mode, acceleration,
+/// compression_level).
+pub fn write_python_case(
+    dir: &Path,
+    name: &str,
+    config: &StreamConfig,
+    data: &[u8],
+    stream: &[u8],
+    blocks: &str,
+    (mode, acceleration, level): (&str, u32, u32),
+) -> String {
+    fs::write(dir.join(format!("{name}.in")), data).unwrap();
+    fs::write(dir.join(format!("{name}.lz4s")), stream).unwrap();
+    fs::write(dir.join(format!("{name}.blocks")), blocks).unwrap();
+    let dict = match config.get_dictionary() {
+        Some(dict) => {
+            fs::write(dir.join(format!("{name}.dict")), dict).unwrap();
+            format!("\"{name}.dict\"")
+        }
+        None => "null".into(),
+    };
+    let page = config.get_buffer_size();
+    let width = config.get_size_prefix().width();
+    format!(
+        r#" {{"name": "{name}", "buffer_size": {page}, "store_comp_size": {width}, "mode": "{mode}", "acceleration": {acceleration}, "compression_level": {level}, "dictionary": {dict}, "blocks": "{name}.blocks"}}"#
+    )
+}
+
+/// Writes the manifest of the cases [`write_python_case`] wrote.
+pub fn write_python_manifest(dir: &Path, entries: &[String]) {
+    fs::write(
+        dir.join("manifest.json"),
+        format!("[\n{}\n]\n", entries.join(",\n")),
+    )
+    .unwrap();
+}
+
 /// `data` through `Lz4StreamWriter` in one `write_all`, then `finish`.
 pub fn compress(config: &StreamConfig, data: &[u8]) -> Vec<u8> {
     let mut writer = Lz4StreamWriter::with_config(Vec::new(), config.clone()).unwrap();
