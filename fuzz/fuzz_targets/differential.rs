@@ -34,12 +34,7 @@ fuzz_target!(|input: &[u8]| {
     };
     let plan = setup::section(&mut rest);
     let chunk_plan = setup::section(&mut rest);
-    let data = setup::data(
-        rest,
-        setup.misc,
-        &setup.dictionary,
-        setup::data_budget(config),
-    );
+    let data = setup.data(rest);
 
     // Ours, decoded by liblz4.
     let written = stream::write_stream(config, &data, plan, &[]);

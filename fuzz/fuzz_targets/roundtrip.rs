@@ -28,12 +28,7 @@ fuzz_target!(|input: &[u8]| {
     let sink_faults = setup::section(&mut rest);
     let pattern = setup::section(&mut rest);
     let source_faults = setup::section(&mut rest);
-    let data = setup::data(
-        rest,
-        setup.misc,
-        &setup.dictionary,
-        setup::data_budget(config),
-    );
+    let data = setup.data(rest);
 
     if config.get_size_prefix() == SizePrefix::OutOfBand {
         block_api_round_trip(config, &data, plan);

@@ -27,12 +27,7 @@ fuzz_target!(|input: &[u8]| {
     cut[..cut_bytes.len()].copy_from_slice(cut_bytes);
     let pattern = setup::section(&mut rest);
     let faults = setup::section(&mut rest);
-    let data = setup::data(
-        rest,
-        setup.misc,
-        &setup.dictionary,
-        setup::data_budget(config),
-    );
+    let data = setup.data(rest);
 
     let written = stream::write_stream(config, &data, plan, &[]);
     let full = &written.stream;

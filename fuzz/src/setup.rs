@@ -110,6 +110,14 @@ pub struct Setup {
     pub misc: u8,
 }
 
+impl Setup {
+    /// The data to compress, from the rest of the input: [`data`] with this
+    /// setup's choice of generator, dictionary and [`data_budget`].
+    pub fn data(&self, rest: &[u8]) -> Vec<u8> {
+        data(rest, self.misc, &self.dictionary, data_budget(&self.config))
+    }
+}
+
 /// Parses the header (and an inline dictionary) off `input`: the setup and the
 /// rest of the input. `None` when the input is too short to hold them.
 ///
