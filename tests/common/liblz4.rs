@@ -124,6 +124,22 @@ pub fn decompress_using_dict(block: &[u8], dictionary: &[u8], capacity: usize) -
     Some(out)
 }
 
+/// A dictionary the liblz4 states can keep pointing at (its own heap copy,
+/// which does not move), or `None` for no or an empty dictionary.
+fn owned_dictionary(dictionary: Option<&[u8]>) -> Option<Box<[u8]>> {
+    dictionary
+        .filter(|d| !d.is_empty())
+        .map(|d| d.to_vec().into_boxed_slice())
+}
+
+/// The pointer and length liblz4 takes for `dictionary` (null and 0 for none).
+fn raw_dictionary(dictionary: &Option<Box<[u8]>>) -> (*const c_char, c_int) {
+    match dictionary {
+        Some(dict) => (dict.as_ptr() as *const c_char, c_len(dict.len())),
+        None => (std::ptr::null(), 0),
+    }
+}
+
 fn c_len(len: usize) -> c_int {
     c_int::try_from(len).expect("length fits a C int")
 }
@@ -197,9 +213,7 @@ impl Encoder {
             buffer_size,
             pages: vec![0u8; 2 * buffer_size].into_boxed_slice(),
             page: 0,
-            dictionary: dictionary
-                .filter(|d| !d.is_empty())
-                .map(|d| d.to_vec().into_boxed_slice()),
+            dictionary: owned_dictionary(dictionary),
             out: vec![0u8; compress_bound(buffer_size)],
         };
         encoder.reset();
@@ -211,10 +225,7 @@ impl Encoder {
     /// then `LZ4_loadDict` / `LZ4_loadDictHC`.
     pub fn reset(&mut self) {
         self.page = 0;
-        let (dict_ptr, dict_len) = match &self.dictionary {
-            Some(dict) => (dict.as_ptr() as *const c_char, c_len(dict.len())),
-            None => (std::ptr::null(), 0),
-        };
+        let (dict_ptr, dict_len) = raw_dictionary(&self.dictionary);
         // SAFETY: the states were created by liblz4 and are live; the dictionary
         // is owned by `self` and stays at its address until `self` is dropped or
         // the next reset, by which time liblz4 no longer refers to it.
@@ -332,9 +343,7 @@ impl Decoder {
             buffer_size,
             pages: vec![0u8; 2 * buffer_size].into_boxed_slice(),
             page: 0,
-            dictionary: dictionary
-                .filter(|d| !d.is_empty())
-                .map(|d| d.to_vec().into_boxed_slice()),
+            dictionary: owned_dictionary(dictionary),
         };
         decoder.reset();
         decoder
@@ -343,10 +352,7 @@ impl Decoder {
     /// Starts a new stream with the same dictionary (`LZ4_setStreamDecode`).
     pub fn reset(&mut self) {
         self.page = 0;
-        let (dict_ptr, dict_len) = match &self.dictionary {
-            Some(dict) => (dict.as_ptr() as *const c_char, c_len(dict.len())),
-            None => (std::ptr::null(), 0),
-        };
+        let (dict_ptr, dict_len) = raw_dictionary(&self.dictionary);
         // SAFETY: a live state; the dictionary is owned by `self` and unmoved.
         let ok = unsafe { ffi::LZ4_setStreamDecode(self.stream.as_ptr(), dict_ptr, dict_len) };
         assert_eq!(ok, 1, "LZ4_setStreamDecode failed");
