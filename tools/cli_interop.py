@@ -22,7 +22,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pylz4_vectors import decode, gen_data, valid_buffer_sizes  # noqa: E402
+from pylz4_vectors import decode, gen_data, random_dictionary, valid_buffer_sizes  # noqa: E402
 
 from lz4.stream import LZ4StreamCompressor  # noqa: E402
 
@@ -146,13 +146,7 @@ def random_case(rng, i, work):
     kind = rng.choice(["random", "zeros", "byte", "text", "records", "floats", "mixed"])
     size = rng.choice([0, 1, rng.randrange(2, 5000), rng.randrange(5000, 400_000)])
     data = gen_data(rng, kind, size)
-    dict_kind = rng.choice([None, None, "prefix", "random", "text"])
-    dictionary = b""
-    if dict_kind == "prefix" and data:
-        a = rng.randrange(len(data))
-        dictionary = data[a:a + rng.randrange(1, 70000)]
-    elif dict_kind in ("random", "text"):
-        dictionary = gen_data(rng, dict_kind, rng.choice([4, 100, 8192, 65536, 100000]))
+    dictionary = random_dictionary(rng, data)
     # python-lz4's chunking: full pages or irregular chunks, never empty ones
     # (python-lz4 mishandles an empty chunk).
     if rng.random() < 0.5:
