@@ -138,7 +138,7 @@ pub enum Corruption {
 #[non_exhaustive]
 pub enum ConfigError {
     /// `buffer_size` is 0 or above liblz4's `LZ4_MAX_INPUT_SIZE`.
-    #[error("buffer_size {0} is out of range: a page holds 1 to {max} bytes", max = crate::config::MAX_BUFFER_SIZE)]
+    #[error("buffer_size {0} is out of range: a page holds 1 to {max} bytes", max = crate::limits::MAX_BUFFER_SIZE)]
     BufferSize(usize),
     /// The worst-case compressed page does not fit the size prefix.
     #[error(
@@ -160,10 +160,10 @@ pub enum ConfigError {
     #[error("a size prefix is 0 (out of band), 1, 2 or 4 bytes wide, not {0}")]
     PrefixWidth(usize),
     /// `CompressionMode::Fast` with an acceleration outside 1 to 65 537.
-    #[error("acceleration {0} is out of range: 1 (default speed) to {max}", max = crate::encode::MAX_ACCELERATION)]
+    #[error("acceleration {0} is out of range: 1 (default speed) to {max}", max = crate::limits::MAX_ACCELERATION)]
     Acceleration(u32),
     /// `CompressionMode::High` with a level outside 1 to 12.
-    #[error("compression level {0} is out of range: 1 to {max} (9 is the usual choice)", max = crate::encode::MAX_LEVEL)]
+    #[error("compression level {0} is out of range: 1 to {max} (9 is the usual choice)", max = crate::limits::MAX_LEVEL)]
     Level(u8),
 }
 

@@ -35,18 +35,21 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+// Layers, each using only those listed before it: limits, error, config;
+// the raw LZ4 codec; the per-block layer; the I/O adapters.
 pub mod block;
+mod codec;
 mod config;
-mod encode;
 mod error;
+mod limits;
 mod read;
 mod write;
 
-pub use config::{
-    compress_bound, SizePrefix, StreamConfig, DEFAULT_BUFFER_SIZE, MAX_BUFFER_SIZE, WINDOW_SIZE,
-};
-pub use encode::{CompressionMode, MAX_ACCELERATION, MAX_LEVEL};
+pub use config::{CompressionMode, SizePrefix, StreamConfig};
 pub use error::{BlockPart, ConfigError, Corruption, Error};
+pub use limits::{
+    compress_bound, DEFAULT_BUFFER_SIZE, MAX_ACCELERATION, MAX_BUFFER_SIZE, MAX_LEVEL, WINDOW_SIZE,
+};
 pub use read::Lz4StreamReader;
 pub use write::Lz4StreamWriter;
 

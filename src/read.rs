@@ -5,8 +5,9 @@ use std::io::{self, BufRead, Read};
 use std::ops::Range;
 
 use crate::block::Decompressor;
-use crate::config::{SizePrefix, StreamConfig, WINDOW_SIZE};
+use crate::config::{SizePrefix, StreamConfig};
 use crate::error::{BlockPart, Error};
+use crate::limits::WINDOW_SIZE;
 
 /// The block buffer's first size: blocks up to this size (all blocks of pages
 /// up to ~127 KiB) are read in one go; larger ones grow the buffer by doubling

@@ -2,8 +2,8 @@
 
 use std::io;
 
+use crate::codec::encode::Encoder;
 use crate::config::StreamConfig;
-use crate::encode::Encoder;
 use crate::error::Error;
 
 /// Turns chunks of at most one page into prefixed LZ4 blocks, each allowed to
@@ -92,7 +92,7 @@ impl Compressor {
         }
         let prefix = self.config.get_size_prefix();
         let width = prefix.width();
-        let capacity = width + crate::config::compress_bound(chunk.len());
+        let capacity = width + crate::limits::compress_bound(chunk.len());
         if self.out.len() < capacity {
             self.out.resize(capacity, 0);
         }

@@ -2,10 +2,11 @@
 
 use std::ops::Range;
 
-use crate::block::decode::{decode_block, BlockError, MF_LIMIT, WILD_MARGIN};
 use crate::block::window::Window;
-use crate::config::{SizePrefix, StreamConfig, WINDOW_SIZE};
+use crate::codec::decode::{decode_block, BlockError, MF_LIMIT, WILD_MARGIN};
+use crate::config::{SizePrefix, StreamConfig};
 use crate::error::{Corruption, Error};
+use crate::limits::WINDOW_SIZE;
 
 /// Turns the blocks of a stream back into their chunks, one block at a time,
 /// keeping the 64 KiB of history later blocks may refer to — python-lz4's

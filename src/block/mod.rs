@@ -8,7 +8,6 @@
 //! queues, a length you store elsewhere).
 
 mod compressor;
-mod decode;
 mod decompressor;
 mod window;
 

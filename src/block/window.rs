@@ -4,8 +4,8 @@
 
 use std::ops::Range;
 
-use crate::block::decode::WILD_MARGIN;
-use crate::config::WINDOW_SIZE;
+use crate::codec::decode::WILD_MARGIN;
+use crate::limits::WINDOW_SIZE;
 
 /// The least free space kept after the history. When the free space runs out,
 /// the last 64 KiB move to the front; with this much room that copy costs at

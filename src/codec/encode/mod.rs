@@ -1,4 +1,4 @@
-//! The LZ4 block encoder behind [`block::Compressor`](crate::block::Compressor):
+//! The raw LZ4 block encoder behind [`block::Compressor`](crate::block::Compressor):
 //! one sequence writer (`sequence.rs`) shared by four match finders — a hash
 //! table with acceleration (`fast.rs`, [`CompressionMode::Default`] and
 //! [`CompressionMode::Fast`]), two hash tables without chains (`mid.rs`,
@@ -26,8 +26,8 @@ mod mid;
 mod opt;
 mod sequence;
 
-use crate::config::WINDOW_SIZE;
-use crate::error::ConfigError;
+use crate::config::CompressionMode;
+use crate::limits::{MAX_ACCELERATION, WINDOW_SIZE};
 
 use fast::FastTable;
 use hc::HcTables;
@@ -57,109 +57,38 @@ const REBASE_AT: u64 = 1 << 31;
 /// cache, as liblz4's two pages do.
 const COMPACT_PAGES: usize = 4;
 
-/// The largest acceleration accepted; liblz4's `LZ4_ACCELERATION_MAX`.
-pub const MAX_ACCELERATION: u32 = 65_537;
-/// The highest compression level (liblz4's `LZ4HC_CLEVEL_MAX`).
-pub const MAX_LEVEL: u8 = 12;
-
-/// How hard the encoder looks for matches: python-lz4's `mode` with its
-/// `acceleration` and `compression_level`.
-///
-/// Every mode writes the same stream format, and any reader decodes any mode;
-/// only ratio and speed differ. Compressed sizes match liblz4's for the same
-/// mode (see the README's table).
-///
-/// ```
-/// use lz4_stream::{CompressionMode, StreamConfig};
-///
-/// // python: LZ4StreamCompressor("double_buffer", 65536, mode="high_compression",
-/// //                             compression_level=9)
-/// let config = StreamConfig::default().mode(CompressionMode::High { level: 9 });
-/// assert!(config.validate().is_ok());
-/// assert!(StreamConfig::default()
-///     .mode(CompressionMode::Fast { acceleration: 0 })
-///     .validate()
-///     .is_err());
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum CompressionMode {
-    /// liblz4's default (`LZ4_compress_fast_continue` with acceleration 1);
-    /// the same as `Fast { acceleration: 1 }`.
-    #[default]
-    Default,
-    /// liblz4's fast mode: each step of `acceleration` above 1 probes fewer
-    /// positions, trading ratio for speed. 1 to [`MAX_ACCELERATION`] (65 537);
-    /// liblz4 silently clamps other values into that range, this crate rejects
-    /// them.
-    Fast {
-        /// 1 (default speed) to 65 537.
-        acceleration: u32,
-    },
-    /// liblz4's high-compression mode (`LZ4_compress_HC_continue`): levels 1
-    /// and 2 use two hash tables (liblz4 1.10's fast "mid" strategy), 3 to 9
-    /// search hash chains, deeper with each level (9 is the usual choice), 10
-    /// to 12 use an optimal parser. Slower to compress, as fast to decode.
-    High {
-        /// 1 to 12.
-        level: u8,
-    },
-}
-
-impl CompressionMode {
-    /// Checks the mode's parameter range.
-    pub(crate) fn validate(self) -> Result<(), ConfigError> {
-        match self {
-            CompressionMode::Default => Ok(()),
-            CompressionMode::Fast { acceleration } => {
-                if (1..=MAX_ACCELERATION).contains(&acceleration) {
-                    Ok(())
-                } else {
-                    Err(ConfigError::Acceleration(acceleration))
-                }
-            }
-            CompressionMode::High { level } => {
-                if (1..=MAX_LEVEL).contains(&level) {
-                    Ok(())
-                } else {
-                    Err(ConfigError::Level(level))
-                }
-            }
-        }
-    }
-}
-
-/// The strategy and parameters a mode stands for (liblz4's `k_clTable`).
+/// The match finder and parameters a mode stands for (liblz4's `k_clTable`).
 #[derive(Debug, Clone, Copy)]
-enum Strategy {
+enum Finder {
     Fast { acceleration: u32 },
     Mid,
     Chain { attempts: u32 },
     Optimal(OptParams),
 }
 
-impl Strategy {
-    fn of(mode: CompressionMode) -> Strategy {
+impl Finder {
+    fn of(mode: CompressionMode) -> Finder {
         match mode {
-            CompressionMode::Default => Strategy::Fast { acceleration: 1 },
-            CompressionMode::Fast { acceleration } => Strategy::Fast {
+            CompressionMode::Default => Finder::Fast { acceleration: 1 },
+            CompressionMode::Fast { acceleration } => Finder::Fast {
                 acceleration: acceleration.clamp(1, MAX_ACCELERATION),
             },
             CompressionMode::High { level } => match level {
-                0..=2 => Strategy::Mid,
-                3..=9 => Strategy::Chain {
+                0..=2 => Finder::Mid,
+                3..=9 => Finder::Chain {
                     attempts: 4 << (level - 3),
                 },
-                10 => Strategy::Optimal(OptParams {
+                10 => Finder::Optimal(OptParams {
                     attempts: 96,
                     sufficient_len: 64,
                     full_update: false,
                 }),
-                11 => Strategy::Optimal(OptParams {
+                11 => Finder::Optimal(OptParams {
                     attempts: 512,
                     sufficient_len: 128,
                     full_update: false,
                 }),
-                _ => Strategy::Optimal(OptParams {
+                _ => Finder::Optimal(OptParams {
                     attempts: 16_384,
                     sufficient_len: opt::OPT_NUM,
                     full_update: true,
@@ -169,7 +98,7 @@ impl Strategy {
     }
 }
 
-/// The finder tables of the chosen strategy.
+/// The tables of the chosen match finder.
 #[derive(Debug)]
 enum Tables {
     Fast(FastTable),
@@ -181,7 +110,7 @@ enum Tables {
 /// it (or to the dictionary, for the first).
 #[derive(Debug)]
 pub(crate) struct Encoder {
-    strategy: Strategy,
+    finder: Finder,
     tables: Tables,
     /// History, then the chunk being compressed.
     window: Vec<u8>,
@@ -203,15 +132,13 @@ impl Encoder {
     /// [`Encoder::new`], numbering positions from `start` (tests start near
     /// the rebasing threshold).
     fn starting_at(mode: CompressionMode, page_size: usize, dictionary: &[u8], start: u32) -> Self {
-        let strategy = Strategy::of(mode);
+        let finder = Finder::of(mode);
         let dictionary = &dictionary[dictionary.len().saturating_sub(WINDOW_SIZE)..];
-        let mut tables = match strategy {
-            Strategy::Fast { acceleration } => {
-                Tables::Fast(FastTable::new(page_size, acceleration))
-            }
-            Strategy::Mid => Tables::Mid(MidTables::new()),
-            Strategy::Chain { .. } => Tables::Hc(HcTables::new(start), Vec::new()),
-            Strategy::Optimal(_) => Tables::Hc(HcTables::new(start), opt::nodes()),
+        let mut tables = match finder {
+            Finder::Fast { acceleration } => Tables::Fast(FastTable::new(page_size, acceleration)),
+            Finder::Mid => Tables::Mid(MidTables::new()),
+            Finder::Chain { .. } => Tables::Hc(HcTables::new(start), Vec::new()),
+            Finder::Optimal(_) => Tables::Hc(HcTables::new(start), opt::nodes()),
         };
         let window = dictionary.to_vec();
         match &mut tables {
@@ -224,7 +151,7 @@ impl Encoder {
             }
         }
         Encoder {
-            strategy,
+            finder,
             tables,
             history: (!window.is_empty()).then_some(0),
             window,
@@ -278,22 +205,22 @@ impl Encoder {
         let src = &self.window[..];
         if chunk.len() < MIN_LENGTH {
             // Too short for any match (the last match must end 12 bytes
-            // before the block's end): literals only, whatever the strategy.
+            // before the block's end): literals only, whatever the finder.
             // The finders rely on this.
             return literal_block(out, src, start, low);
         }
-        let written = match (&mut self.tables, self.strategy) {
-            (Tables::Fast(table), Strategy::Fast { acceleration }) => {
+        let written = match (&mut self.tables, self.finder) {
+            (Tables::Fast(table), Finder::Fast { acceleration }) => {
                 table.compress(src, self.base, start, low, acceleration, out)
             }
-            (Tables::Mid(tables), Strategy::Mid) => tables.compress(src, start, low, out),
-            (Tables::Hc(hc, _), Strategy::Chain { attempts }) => {
+            (Tables::Mid(tables), Finder::Mid) => tables.compress(src, start, low, out),
+            (Tables::Hc(hc, _), Finder::Chain { attempts }) => {
                 hc.compress_chain(src, self.base, start, low, attempts, out)
             }
-            (Tables::Hc(hc, nodes), Strategy::Optimal(params)) => {
+            (Tables::Hc(hc, nodes), Finder::Optimal(params)) => {
                 opt::compress_optimal(hc, nodes, src, self.base, start, low, params, out)
             }
-            // `new` pairs every strategy with its tables.
+            // `new` pairs every finder with its tables.
             _ => None,
         };
         // `None`: a finder proposed an invalid sequence (a bug). Store the
@@ -377,7 +304,8 @@ fn le64(c: &[u8]) -> u64 {
 mod tests {
     use super::*;
     use crate::block::Decompressor;
-    use crate::config::{compress_bound, SizePrefix, StreamConfig};
+    use crate::config::{SizePrefix, StreamConfig};
+    use crate::limits::compress_bound;
 
     /// Text-like data with repeats near and far.
     fn data(len: usize) -> Vec<u8> {
@@ -404,7 +332,7 @@ mod tests {
     }
 
     /// Positions near the rebasing threshold: the tables move down and the
-    /// stream still decodes, in every strategy.
+    /// stream still decodes, with every finder.
     #[test]
     fn positions_are_rebased_before_overflow() {
         let page = 8192;

@@ -1,33 +1,16 @@
 //! Stream configuration: page size, size-prefix width, preset dictionary and
-//! end marker, validated once, here, the way python-lz4 validates them.
+//! end marker and compression mode, validated once, here, the way python-lz4
+//! validates them.
 
 use std::fmt;
 use std::sync::Arc;
 
-use crate::encode::CompressionMode;
 use crate::error::{ConfigError, Error};
+use crate::limits::{compress_bound, DEFAULT_BUFFER_SIZE, MAX_BUFFER_SIZE, WINDOW_SIZE};
 
-/// liblz4's `LZ4_MAX_INPUT_SIZE`: the largest page (and block input) allowed.
-pub const MAX_BUFFER_SIZE: usize = 0x7E00_0000;
+mod mode;
 
-/// How far back an LZ4 match may reach, and so how much history a decoder keeps.
-pub const WINDOW_SIZE: usize = 64 * 1024;
-
-/// The default page size: 64 KiB, one full LZ4 window.
-pub const DEFAULT_BUFFER_SIZE: usize = 64 * 1024;
-
-/// Worst-case compressed size of `input_len` bytes (liblz4's `LZ4_compressBound`):
-/// `n + n / 255 + 16`.
-///
-/// A size prefix above `compress_bound(buffer_size)` can only come from a corrupt
-/// stream, so readers reject it before reading or allocating anything.
-///
-/// ```
-/// assert_eq!(lz4_stream::compress_bound(65_536), 65_536 + 257 + 16);
-/// ```
-pub const fn compress_bound(input_len: usize) -> usize {
-    input_len + input_len / 255 + 16
-}
+pub use mode::CompressionMode;
 
 /// How each block's compressed length is stored in front of it
 /// (python-lz4's `store_comp_size`).

@@ -1,0 +1,29 @@
+//! The format's fixed limits: numbers every layer uses, defined once at the
+//! bottom of the crate so that nothing here imports anything above it.
+
+/// liblz4's `LZ4_MAX_INPUT_SIZE`: the largest page (and block input) allowed.
+pub const MAX_BUFFER_SIZE: usize = 0x7E00_0000;
+
+/// How far back an LZ4 match may reach, and so how much history a decoder keeps.
+pub const WINDOW_SIZE: usize = 64 * 1024;
+
+/// The default page size: 64 KiB, one full LZ4 window.
+pub const DEFAULT_BUFFER_SIZE: usize = 64 * 1024;
+
+/// The largest acceleration accepted; liblz4's `LZ4_ACCELERATION_MAX`.
+pub const MAX_ACCELERATION: u32 = 65_537;
+/// The highest compression level (liblz4's `LZ4HC_CLEVEL_MAX`).
+pub const MAX_LEVEL: u8 = 12;
+
+/// Worst-case compressed size of `input_len` bytes (liblz4's `LZ4_compressBound`):
+/// `n + n / 255 + 16`.
+///
+/// A size prefix above `compress_bound(buffer_size)` can only come from a corrupt
+/// stream, so readers reject it before reading or allocating anything.
+///
+/// ```
+/// assert_eq!(lz4_stream::compress_bound(65_536), 65_536 + 257 + 16);
+/// ```
+pub const fn compress_bound(input_len: usize) -> usize {
+    input_len + input_len / 255 + 16
+}
