@@ -4,10 +4,15 @@
 //! page size in one run.
 //!
 //! Benchmark ids are `{direction}_{mode}_{page}/{implementation}/{input}`,
-//! e.g. `compress_default_8KiB/liblz4/text`: `default` is liblz4's
+//! e.g. `compress_default_8KiB/liblz4/json`: `default` is liblz4's
 //! acceleration 1 (python-lz4's `mode="default"`); groups for other modes
 //! (`compress_fast8_64KiB`, `compress_hc9_8KiB`, ...) fit the same scheme.
 //! Filter with `cargo bench --bench stream -- compress_default_8KiB`.
+//!
+//! Inputs are the real files of `corpus.rs` (8 MiB of each kind: Python
+//! source, ELF executables and libraries, HTML, JSON, prose and logs, found
+//! on this machine) and the synthetic inputs of `data.rs` (4 MiB each); the
+//! summary labels each row with its set.
 //!
 //! Throughput is uncompressed bytes per second in both directions. Each
 //! decoder reads the stream its own encoder wrote. All three take their input
@@ -34,13 +39,45 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use lz4_flex::frame::{BlockMode, BlockSize, FrameDecoder, FrameEncoder, FrameInfo};
 use lz4_stream::{Lz4StreamReader, Lz4StreamWriter, StreamConfig};
 
+mod corpus;
 mod data;
 #[path = "../tests/common/liblz4.rs"]
 mod liblz4;
 
-/// Bytes per input: a few MiB, enough for many pages and for caches not to
-/// hold input and output together, small enough for a quick run.
+/// Bytes per synthetic input: a few MiB, enough for many pages and for
+/// caches not to hold input and output together, small enough for a quick run.
 const INPUT_LEN: usize = 4 << 20;
+
+/// Bytes per kind of real file.
+const CORPUS_LEN: usize = 8 << 20;
+
+/// One benchmark input: which set it is from (`real` or `synthetic`), its
+/// name in benchmark ids, its bytes.
+struct Input {
+    set: &'static str,
+    name: String,
+    data: Vec<u8>,
+}
+
+/// The inputs, real files first. Real kinds are named as in `corpus.rs`;
+/// synthetic ones get a `synthetic-` prefix, so ids never collide.
+fn inputs() -> Vec<Input> {
+    let real = corpus::inputs(CORPUS_LEN)
+        .into_iter()
+        .map(|(name, data)| Input {
+            set: "real",
+            name: name.to_string(),
+            data,
+        });
+    let synthetic = data::inputs(INPUT_LEN)
+        .into_iter()
+        .map(|(name, data)| Input {
+            set: "synthetic",
+            name: format!("synthetic-{name}"),
+            data,
+        });
+    real.chain(synthetic).collect()
+}
 
 /// The page sizes compared: liblz4's example uses 8 KiB, python-lz4 defaults
 /// to 64 KiB.
@@ -157,9 +194,9 @@ fn flex_decompress(frame: &[u8], out: &mut Vec<u8>) {
     FrameDecoder::new(frame).read_to_end(out).unwrap();
 }
 
-/// One input's streams at one page size: (page, input name, ours, liblz4's,
+/// One input's streams at one page size: (page, the input, ours, liblz4's,
 /// lz4_flex's frame).
-type Streams = (usize, &'static str, Vec<u8>, Vec<u8>, Vec<u8>);
+type Streams<'a> = (usize, &'a Input, Vec<u8>, Vec<u8>, Vec<u8>);
 
 /// Rounds of the interleaved summary measurement.
 const SUMMARY_ROUNDS: usize = 15;
@@ -189,7 +226,7 @@ fn best_of_interleaved(runs: &mut [&mut dyn FnMut()]) -> Vec<Duration> {
 /// vector, once per round), and the decoders read the same stream (ours,
 /// within 0.01 % of liblz4's size; lz4_flex's frame decoder needs its own
 /// format) and write into the same vector.
-fn summary(inputs: &[(&'static str, Vec<u8>)], streams: &[Streams]) {
+fn summary(streams: &[Streams]) {
     let mb_s = |len: usize, time: Duration| len as f64 / time.as_secs_f64() / 1e6;
     let (mut a, mut b, mut c) = (Vec::new(), Vec::new(), Vec::new());
     let out = RefCell::new(Vec::new());
@@ -203,13 +240,12 @@ fn summary(inputs: &[(&'static str, Vec<u8>)], streams: &[Streams]) {
          with the slower of our two paths / f dict"
     );
     eprintln!(
-        "{:>5} {:<10} | {:>6} {:>6} {:>6} {:>5} | {:>6} {:>6} {:>6} {:>5} | {:>6} {:>5} | {:>6} {:>5} | {:>8} {:>8} {:>8} {:>6}",
-        "page", "input", "c ours", "liblz4", "flex", "ratio", "d ours", "liblz4", "flex",
+        "{:<9} {:>5} {:<20} | {:>6} {:>6} {:>6} {:>5} | {:>6} {:>6} {:>6} {:>5} | {:>6} {:>5} | {:>6} {:>5} | {:>8} {:>8} {:>8} {:>6}",
+        "set", "page", "input", "c ours", "liblz4", "flex", "ratio", "d ours", "liblz4", "flex",
         "ratio", "d buf", "ratio", "f dict", "ours/", "ours", "liblz4", "flex", "size"
     );
-    for (page, name, ours, theirs, flex) in streams {
-        let page = *page;
-        let input = &inputs.iter().find(|(n, _)| n == name).expect("input").1;
+    for (page, input, ours, theirs, flex) in streams {
+        let (page, set, name, input) = (*page, input.set, &input.name, &input.data);
         let len = input.len();
         let c_times = best_of_interleaved(&mut [
             &mut || ours_compress(black_box(input), page, &mut a),
@@ -233,7 +269,7 @@ fn summary(inputs: &[(&'static str, Vec<u8>)], streams: &[Streams]) {
         let ds: Vec<f64> = d_times.iter().map(|&t| mb_s(len, t)).collect();
         let page_name = PAGES.iter().find(|p| p.0 == page).expect("page").1;
         eprintln!(
-            "{page_name:>5} {name:<10} | {:>6.0} {:>6.0} {:>6.0} {:>5.2} | {:>6.0} {:>6.0} {:>6.0} {:>5.2} | {:>6.0} {:>5.2} | {:>6.0} {:>5.2} | {:>8} {:>8} {:>8} {:>6.4}",
+            "{set:<9} {page_name:>5} {name:<20} | {:>6.0} {:>6.0} {:>6.0} {:>5.2} | {:>6.0} {:>6.0} {:>6.0} {:>5.2} | {:>6.0} {:>5.2} | {:>6.0} {:>5.2} | {:>8} {:>8} {:>8} {:>6.4}",
             cs[0], cs[1], cs[2], cs[0] / cs[1],
             ds[0], ds[1], ds[2], ds[0] / ds[1],
             ds[3], ds[3] / ds[1],
@@ -245,7 +281,7 @@ fn summary(inputs: &[(&'static str, Vec<u8>)], streams: &[Streams]) {
 }
 
 fn criterion() -> Criterion {
-    // 56 benchmarks: short runs keep `cargo bench` to a few minutes.
+    // 126 benchmarks: short runs keep `cargo bench` to several minutes.
     Criterion::default()
         .sample_size(10)
         .warm_up_time(Duration::from_millis(500))
@@ -253,14 +289,15 @@ fn criterion() -> Criterion {
 }
 
 fn stream_benches(c: &mut Criterion) {
-    let inputs = data::inputs(INPUT_LEN);
-    let mut out = Vec::with_capacity(2 * INPUT_LEN);
+    let inputs = inputs();
+    let mut out = Vec::with_capacity(2 * CORPUS_LEN);
     let mut block = vec![0u8; liblz4::compress_bound(PAGES[1].0)];
 
     // The compressed streams, made once: the decoders' inputs.
     let mut streams = Vec::new();
     for &(page, page_name) in &PAGES {
-        for (name, input) in &inputs {
+        for entry in &inputs {
+            let (name, input) = (&entry.name, &entry.data);
             ours_compress(input, page, &mut out);
             let ours = out.clone();
             liblz4_compress(input, page, &mut out);
@@ -290,14 +327,17 @@ fn stream_benches(c: &mut Criterion) {
             assert!(out == *input, "liblz4: {name} {page_name} round trip");
             flex_decompress(&flex, &mut out);
             assert!(out == *input, "lz4_flex: {name} round trip");
-            streams.push((page, *name, ours, theirs, flex));
+            streams.push((page, entry, ours, theirs, flex));
         }
     }
-    summary(&inputs, &streams);
+    summary(&streams);
 
     for &(page, page_name) in &PAGES {
         let mut group = c.benchmark_group(format!("compress_default_{page_name}"));
-        for (name, input) in &inputs {
+        for Input {
+            name, data: input, ..
+        } in &inputs
+        {
             group.throughput(Throughput::BytesDecimal(input.len() as u64));
             group.bench_with_input(BenchmarkId::new("ours", name), input, |b, input| {
                 b.iter(|| ours_compress(black_box(input), page, &mut out))
@@ -312,8 +352,9 @@ fn stream_benches(c: &mut Criterion) {
         group.finish();
 
         let mut group = c.benchmark_group(format!("decompress_default_{page_name}"));
-        for (_, name, ours, theirs, flex) in streams.iter().filter(|s| s.0 == page) {
-            group.throughput(Throughput::BytesDecimal(INPUT_LEN as u64));
+        for (_, input, ours, theirs, flex) in streams.iter().filter(|s| s.0 == page) {
+            let name = &input.name;
+            group.throughput(Throughput::BytesDecimal(input.data.len() as u64));
             group.bench_with_input(BenchmarkId::new("ours", name), ours, |b, stream| {
                 b.iter(|| ours_decompress(black_box(stream), page, &mut out))
             });
