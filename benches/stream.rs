@@ -33,7 +33,7 @@ use std::cell::RefCell;
 use std::hint::black_box;
 use std::io::{BufRead, Read, Write};
 use std::ops::Range;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use lz4_flex::frame::{BlockMode, BlockSize, FrameDecoder, FrameEncoder, FrameInfo};
@@ -41,6 +41,7 @@ use lz4_stream::{Lz4StreamReader, Lz4StreamWriter, StreamConfig};
 
 mod corpus;
 mod data;
+mod interleaved;
 #[path = "../tests/common/liblz4.rs"]
 mod liblz4;
 
@@ -201,22 +202,6 @@ type Streams<'a> = (usize, &'a Input, Vec<u8>, Vec<u8>, Vec<u8>);
 /// Rounds of the interleaved summary measurement.
 const SUMMARY_ROUNDS: usize = 15;
 
-/// Runs each closure once per round, in turn, and keeps each one's fastest
-/// time. On a shared machine the interleaving exposes all three to the same
-/// background load and the minimum filters out the rounds it hit, so their
-/// ratios are steadier than those of benchmarks measured one after another.
-fn best_of_interleaved(runs: &mut [&mut dyn FnMut()]) -> Vec<Duration> {
-    let mut best = vec![Duration::MAX; runs.len()];
-    for _ in 0..SUMMARY_ROUNDS {
-        for (run, best) in runs.iter_mut().zip(&mut best) {
-            let start = Instant::now();
-            run();
-            *best = (*best).min(start.elapsed());
-        }
-    }
-    best
-}
-
 /// Prints, once per run, each input's compressed sizes and the
 /// implementations' speeds from an interleaved best-of-N measurement, with the
 /// ratios to liblz4 (the README's table comes from here).
@@ -227,7 +212,7 @@ fn best_of_interleaved(runs: &mut [&mut dyn FnMut()]) -> Vec<Duration> {
 /// within 0.01 % of liblz4's size; lz4_flex's frame decoder needs its own
 /// format) and write into the same vector.
 fn summary(streams: &[Streams]) {
-    let mb_s = |len: usize, time: Duration| len as f64 / time.as_secs_f64() / 1e6;
+    let mb_s = interleaved::mb_s;
     let (mut a, mut b, mut c) = (Vec::new(), Vec::new(), Vec::new());
     let out = RefCell::new(Vec::new());
     let block = RefCell::new(vec![0u8; liblz4::compress_bound(PAGES[1].0)]);
@@ -247,24 +232,30 @@ fn summary(streams: &[Streams]) {
     for (page, input, ours, theirs, flex) in streams {
         let (page, set, name, input) = (*page, input.set, &input.name, &input.data);
         let len = input.len();
-        let c_times = best_of_interleaved(&mut [
-            &mut || ours_compress(black_box(input), page, &mut a),
-            &mut || liblz4_compress(black_box(input), page, &mut b),
-            &mut || flex_compress(black_box(input), &mut c),
-        ]);
-        let d_times = best_of_interleaved(&mut [
-            &mut || ours_decompress(black_box(ours), page, &mut out.borrow_mut()),
-            &mut || {
-                let (mut out, mut block) = (out.borrow_mut(), block.borrow_mut());
-                liblz4_decompress(black_box(ours), page, &mut out, &mut block)
-            },
-            &mut || flex_decompress(black_box(flex), &mut out.borrow_mut()),
-            &mut || ours_decompress_bufread(black_box(ours), page, &mut out.borrow_mut()),
-            &mut || {
-                let (mut out, mut block) = (out.borrow_mut(), block.borrow_mut());
-                flex_dict_decompress(black_box(ours), page, &mut out, &mut block)
-            },
-        ]);
+        let c_times = interleaved::best_of(
+            SUMMARY_ROUNDS,
+            &mut [
+                &mut || ours_compress(black_box(input), page, &mut a),
+                &mut || liblz4_compress(black_box(input), page, &mut b),
+                &mut || flex_compress(black_box(input), &mut c),
+            ],
+        );
+        let d_times = interleaved::best_of(
+            SUMMARY_ROUNDS,
+            &mut [
+                &mut || ours_decompress(black_box(ours), page, &mut out.borrow_mut()),
+                &mut || {
+                    let (mut out, mut block) = (out.borrow_mut(), block.borrow_mut());
+                    liblz4_decompress(black_box(ours), page, &mut out, &mut block)
+                },
+                &mut || flex_decompress(black_box(flex), &mut out.borrow_mut()),
+                &mut || ours_decompress_bufread(black_box(ours), page, &mut out.borrow_mut()),
+                &mut || {
+                    let (mut out, mut block) = (out.borrow_mut(), block.borrow_mut());
+                    flex_dict_decompress(black_box(ours), page, &mut out, &mut block)
+                },
+            ],
+        );
         let cs: Vec<f64> = c_times.iter().map(|&t| mb_s(len, t)).collect();
         let ds: Vec<f64> = d_times.iter().map(|&t| mb_s(len, t)).collect();
         let page_name = PAGES.iter().find(|p| p.0 == page).expect("page").1;

@@ -1,0 +1,26 @@
+//! Interleaved best-of-N timing, shared by the benches: the ratios in the
+//! README's tables come from here.
+
+use std::time::{Duration, Instant};
+
+/// Runs each closure once per round, in turn, for `rounds` rounds, and keeps
+/// each one's fastest time. On a shared machine the interleaving exposes all of
+/// them to the same background load and the minimum filters out the rounds it
+/// hit, so their ratios are steadier than those of benchmarks measured one
+/// after another.
+pub fn best_of(rounds: usize, runs: &mut [&mut dyn FnMut()]) -> Vec<Duration> {
+    let mut best = vec![Duration::MAX; runs.len()];
+    for _ in 0..rounds {
+        for (run, best) in runs.iter_mut().zip(&mut best) {
+            let start = Instant::now();
+            run();
+            *best = (*best).min(start.elapsed());
+        }
+    }
+    best
+}
+
+/// Megabytes (10^6 bytes) per second.
+pub fn mb_s(len: usize, time: Duration) -> f64 {
+    len as f64 / time.as_secs_f64() / 1e6
+}
