@@ -42,27 +42,38 @@ pub struct Sample {
     pub data: Vec<u8>,
 }
 
+/// The kinds, by name, in the order the benchmarks run them.
+pub const KINDS: [&str; 5] = ["python", "elf", "html", "json", "prose"];
+
+/// One kind, if the machine has enough of it (`None` for an unknown kind).
+pub fn sample(kind: &str, len: usize) -> Option<Sample> {
+    let name = *KINDS.iter().find(|&&k| k == kind)?;
+    let gathered = match name {
+        "python" => python(len),
+        "elf" => elf(len),
+        "html" => html(len),
+        "json" => json(len),
+        _ => prose(len),
+    };
+    if gathered.data.len() < MIN_LEN.min(len) {
+        eprintln!(
+            "corpus: {name} left out: only {} bytes found ({})",
+            gathered.data.len(),
+            gathered.origin()
+        );
+        return None;
+    }
+    Some(Sample {
+        name,
+        origin: gathered.origin(),
+        data: gathered.data,
+    })
+}
+
 /// Every kind the machine has enough of, `len` bytes each (or all there is,
 /// if at least [`MIN_LEN`]).
 pub fn samples(len: usize) -> Vec<Sample> {
-    [python(len), elf(len), html(len), json(len), text(len)]
-        .into_iter()
-        .filter_map(|(name, gathered)| {
-            if gathered.data.len() < MIN_LEN.min(len) {
-                eprintln!(
-                    "corpus: {name} left out: only {} bytes found ({})",
-                    gathered.data.len(),
-                    gathered.origin()
-                );
-                return None;
-            }
-            Some(Sample {
-                name,
-                origin: gathered.origin(),
-                data: gathered.data,
-            })
-        })
-        .collect()
+    KINDS.iter().filter_map(|kind| sample(kind, len)).collect()
 }
 
 /// The samples as `(name, bytes)` pairs, like `data::inputs`, after printing
@@ -276,7 +287,7 @@ fn cargo_registry() -> Vec<PathBuf> {
 
 const MIB: u64 = 1 << 20;
 
-fn python(len: usize) -> (&'static str, Gathered) {
+fn python(len: usize) -> Gathered {
     let mut gathered = Gathered::new(len);
     let mut stdlib = dirs_starting("/usr/lib", "python3.");
     stdlib.extend(dirs_starting("/usr/local/lib", "python3."));
@@ -290,10 +301,10 @@ fn python(len: usize) -> (&'static str, Gathered) {
         |path| has_extension(path, &["rs", "c", "h"]),
         is_text,
     );
-    ("python", gathered)
+    gathered
 }
 
-fn elf(len: usize) -> (&'static str, Gathered) {
+fn elf(len: usize) -> Gathered {
     let mut gathered = Gathered::new(len);
     gathered.round_robin(
         vec![
@@ -303,7 +314,7 @@ fn elf(len: usize) -> (&'static str, Gathered) {
         |_| true,
         |bytes| bytes.len() >= 4096 && bytes.starts_with(b"\x7fELF"),
     );
-    ("elf", gathered)
+    gathered
 }
 
 /// The active Rust toolchain's HTML documentation, if installed.
@@ -317,7 +328,7 @@ fn rustdoc_html() -> Option<PathBuf> {
     html.is_dir().then_some(html)
 }
 
-fn html(len: usize) -> (&'static str, Gathered) {
+fn html(len: usize) -> Gathered {
     let mut gathered = Gathered::new(len);
     let mut sources = Vec::new();
     if let Some(html) = rustdoc_html() {
@@ -332,10 +343,10 @@ fn html(len: usize) -> (&'static str, Gathered) {
         |path| has_extension(path, &["html", "htm", "xhtml", "xml"]),
         is_text,
     );
-    ("html", gathered)
+    gathered
 }
 
-fn json(len: usize) -> (&'static str, Gathered) {
+fn json(len: usize) -> Gathered {
     let mut gathered = Gathered::new(len);
     gathered.round_robin(
         vec![Source::new(
@@ -349,7 +360,7 @@ fn json(len: usize) -> (&'static str, Gathered) {
         let listing = file_listing_json(Path::new("/usr"), len - gathered.data.len());
         gathered.take("a JSON Lines listing of /usr made here", &listing);
     }
-    ("json", gathered)
+    gathered
 }
 
 /// One JSON object per line for each file under `root` (path, size, mode,
@@ -388,7 +399,7 @@ fn file_listing_json(root: &Path, len: usize) -> Vec<u8> {
     out
 }
 
-fn text(len: usize) -> (&'static str, Gathered) {
+fn prose(len: usize) -> Gathered {
     let mut gathered = Gathered::new(len);
     const NOT_PROSE: &[&str] = &[
         "gz", "xz", "bz2", "zst", "html", "htm", "xml", "css", "js", "json", "png", "svg", "jpg",
@@ -407,5 +418,5 @@ fn text(len: usize) -> (&'static str, Gathered) {
         |_| true,
         is_text,
     );
-    ("prose", gathered)
+    gathered
 }

@@ -22,11 +22,10 @@
 //! Filter with e.g. `cargo bench --bench modes -- compress_hc9_`.
 
 use std::hint::black_box;
-use std::io::Write;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use lz4_stream::{CompressionMode, Lz4StreamWriter, StreamConfig};
+use lz4_stream::CompressionMode;
 
 #[allow(dead_code)]
 mod corpus;
@@ -36,6 +35,16 @@ mod data;
 mod interleaved;
 #[path = "../tests/common/liblz4.rs"]
 mod liblz4;
+#[allow(dead_code)]
+mod loops;
+
+use loops::{liblz4_compress, ours_compress};
+
+/// liblz4's decoder loop (the one `stream.rs` times) over a whole stream.
+fn liblz4_decompress(stream: &[u8], page: usize, out: &mut Vec<u8>) {
+    let mut block = vec![0u8; liblz4::compress_bound(page)];
+    loops::liblz4_decompress(stream, page, out, &mut block);
+}
 
 /// Smaller than `stream.rs`'s inputs: 60 benchmark groups, some at a few MB/s.
 const INPUT_LEN: usize = 1 << 20;
@@ -63,40 +72,6 @@ fn modes() -> Vec<(CompressionMode, String)> {
         modes.push((CompressionMode::High { level }, format!("hc{level}")));
     }
     modes
-}
-
-fn liblz4_mode(mode: CompressionMode) -> liblz4::Mode {
-    match mode {
-        CompressionMode::Default => liblz4::Mode::Fast(1),
-        CompressionMode::Fast { acceleration } => liblz4::Mode::Fast(acceleration as i32),
-        CompressionMode::High { level } => liblz4::Mode::Hc(i32::from(level)),
-    }
-}
-
-/// Our writer, end to end.
-fn ours_compress(input: &[u8], page: usize, mode: CompressionMode, out: &mut Vec<u8>) {
-    out.clear();
-    let config = StreamConfig::default().buffer_size(page).mode(mode);
-    let mut writer = Lz4StreamWriter::with_config(&mut *out, config).unwrap();
-    writer.write_all(input).unwrap();
-    writer.finish().unwrap();
-}
-
-/// liblz4's double-buffer loop in the same mode, 4-byte prefixes.
-fn liblz4_compress(input: &[u8], page: usize, mode: CompressionMode, out: &mut Vec<u8>) {
-    out.clear();
-    let mut encoder = liblz4::Encoder::new(page, liblz4_mode(mode), None);
-    for chunk in input.chunks(page) {
-        let block = encoder.compress(chunk).unwrap();
-        out.extend_from_slice(&(block.len() as u32).to_le_bytes());
-        out.extend_from_slice(block);
-    }
-}
-
-fn liblz4_decompress(stream: &[u8], page: usize, out: &mut Vec<u8>) {
-    out.clear();
-    let decoded = liblz4::decompress_stream(stream, page, 4, None).unwrap();
-    out.extend_from_slice(&decoded);
 }
 
 fn criterion() -> Criterion {

@@ -31,19 +31,31 @@
 
 use std::cell::RefCell;
 use std::hint::black_box;
-use std::io::{BufRead, Read, Write};
-use std::ops::Range;
+use std::io::{Read, Write};
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use lz4_flex::frame::{BlockMode, BlockSize, FrameDecoder, FrameEncoder, FrameInfo};
-use lz4_stream::{Lz4StreamReader, Lz4StreamWriter, StreamConfig};
+use lz4_stream::CompressionMode;
 
 mod corpus;
 mod data;
 mod interleaved;
 #[path = "../tests/common/liblz4.rs"]
 mod liblz4;
+mod loops;
+
+use loops::{block_ranges, liblz4_decompress, ours_decompress, ours_decompress_bufread};
+
+/// Our writer in the default mode.
+fn ours_compress(input: &[u8], page: usize, out: &mut Vec<u8>) {
+    loops::ours_compress(input, page, CompressionMode::Default, out)
+}
+
+/// liblz4's loop at acceleration 1.
+fn liblz4_compress(input: &[u8], page: usize, out: &mut Vec<u8>) {
+    loops::liblz4_compress(input, page, CompressionMode::Default, out)
+}
 
 /// Bytes per synthetic input: a few MiB, enough for many pages and for
 /// caches not to hold input and output together, small enough for a quick run.
@@ -84,30 +96,6 @@ fn inputs() -> Vec<Input> {
 /// to 64 KiB.
 const PAGES: [(usize, &str); 2] = [(8 * 1024, "8KiB"), (64 * 1024, "64KiB")];
 
-fn config(page: usize) -> StreamConfig {
-    StreamConfig::default().buffer_size(page)
-}
-
-/// Our writer, end to end: `write_all` of the whole input, then `finish`.
-fn ours_compress(input: &[u8], page: usize, out: &mut Vec<u8>) {
-    out.clear();
-    let mut writer = Lz4StreamWriter::with_config(&mut *out, config(page)).unwrap();
-    writer.write_all(input).unwrap();
-    writer.finish().unwrap();
-}
-
-/// liblz4's loop: each page copied into the double buffer, compressed with
-/// `LZ4_compress_fast_continue` (acceleration 1), appended with a 4-byte prefix.
-fn liblz4_compress(input: &[u8], page: usize, out: &mut Vec<u8>) {
-    out.clear();
-    let mut encoder = liblz4::Encoder::new(page, liblz4::Mode::Fast(1), None);
-    for chunk in input.chunks(page) {
-        let block = encoder.compress(chunk).unwrap();
-        out.extend_from_slice(&(block.len() as u32).to_le_bytes());
-        out.extend_from_slice(block);
-    }
-}
-
 /// lz4_flex's frame format with linked 64 KiB blocks (its smallest block size;
 /// linked, like a stream's), no checksums: the closest frame-format analogue.
 fn flex_frame_info() -> FrameInfo {
@@ -121,56 +109,6 @@ fn flex_compress(input: &[u8], out: &mut Vec<u8>) {
     let mut encoder = FrameEncoder::with_frame_info(flex_frame_info(), &mut *out);
     encoder.write_all(input).unwrap();
     encoder.finish().unwrap();
-}
-
-/// Our reader, end to end: `read_to_end` of the whole stream (past the first
-/// 64 KiB, blocks decode straight onto `out`).
-fn ours_decompress(stream: &[u8], page: usize, out: &mut Vec<u8>) {
-    out.clear();
-    let mut reader = Lz4StreamReader::with_config(stream, config(page)).unwrap();
-    reader.read_to_end(out).unwrap();
-}
-
-/// Our reader as a streaming source: `fill_buf`/`consume`, each decoded chunk
-/// copied from the reader's window onto `out`, as `io::copy` into a writer
-/// would do it.
-fn ours_decompress_bufread(stream: &[u8], page: usize, out: &mut Vec<u8>) {
-    out.clear();
-    let mut reader = Lz4StreamReader::with_config(stream, config(page)).unwrap();
-    loop {
-        let chunk = reader.fill_buf().unwrap();
-        if chunk.is_empty() {
-            break;
-        }
-        let n = chunk.len();
-        out.extend_from_slice(chunk);
-        reader.consume(n);
-    }
-}
-
-/// liblz4's loop as the example has it: each block read (copied) into a
-/// block buffer, as its `fread` does and as our reader does from its source,
-/// decoded with `LZ4_decompress_safe_continue` into alternating pages, and each
-/// page appended to the output.
-fn liblz4_decompress(stream: &[u8], page: usize, out: &mut Vec<u8>, block: &mut [u8]) {
-    out.clear();
-    let mut decoder = liblz4::Decoder::new(page, None);
-    for range in block_ranges(stream) {
-        let block = &mut block[..range.len()];
-        block.copy_from_slice(&stream[range]);
-        out.extend_from_slice(decoder.decompress(block).unwrap());
-    }
-}
-
-/// Where each block of a stream with 4-byte prefixes lies in it.
-fn block_ranges(stream: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
-    let mut offset = 0;
-    std::iter::from_fn(move || {
-        let prefix = stream.get(offset..offset + 4)?;
-        let len = u32::from_le_bytes(prefix.try_into().unwrap()) as usize;
-        offset += 4 + len;
-        Some(offset - len..offset)
-    })
 }
 
 /// The block path this crate's reader used before its own decoder: each block

@@ -1,0 +1,98 @@
+//! The loops the benches time: our writer and reader end to end, and
+//! liblz4's double-buffer loop (`blockStreaming_doubleBuffer.c`) in the same
+//! mode, all from memory to a `Vec`. The including bench declares the
+//! `liblz4` module (`tests/common/liblz4.rs`).
+
+use std::io::{BufRead, Read, Write};
+use std::ops::Range;
+
+use lz4_stream::{CompressionMode, Lz4StreamReader, Lz4StreamWriter, StreamConfig};
+
+use super::liblz4;
+
+fn config(page: usize, mode: CompressionMode) -> StreamConfig {
+    StreamConfig::default().buffer_size(page).mode(mode)
+}
+
+/// Our writer, end to end: `write_all` of the whole input, then `finish`.
+pub fn ours_compress(input: &[u8], page: usize, mode: CompressionMode, out: &mut Vec<u8>) {
+    out.clear();
+    let mut writer = Lz4StreamWriter::with_config(&mut *out, config(page, mode)).unwrap();
+    writer.write_all(input).unwrap();
+    writer.finish().unwrap();
+}
+
+/// liblz4's compressor for `mode`.
+pub fn liblz4_mode(mode: CompressionMode) -> liblz4::Mode {
+    match mode {
+        CompressionMode::Default => liblz4::Mode::Fast(1),
+        CompressionMode::Fast { acceleration } => liblz4::Mode::Fast(acceleration as i32),
+        CompressionMode::High { level } => liblz4::Mode::Hc(i32::from(level)),
+    }
+}
+
+/// liblz4's loop: each page copied into the double buffer, compressed with
+/// `LZ4_compress_fast_continue` (or `LZ4_compress_HC_continue`), appended
+/// with a 4-byte prefix.
+pub fn liblz4_compress(input: &[u8], page: usize, mode: CompressionMode, out: &mut Vec<u8>) {
+    out.clear();
+    let mut encoder = liblz4::Encoder::new(page, liblz4_mode(mode), None);
+    for chunk in input.chunks(page) {
+        let block = encoder.compress(chunk).unwrap();
+        out.extend_from_slice(&(block.len() as u32).to_le_bytes());
+        out.extend_from_slice(block);
+    }
+}
+
+/// Our reader, end to end: `read_to_end` of the whole stream (past the first
+/// 64 KiB, blocks decode straight onto `out`).
+pub fn ours_decompress(stream: &[u8], page: usize, out: &mut Vec<u8>) {
+    out.clear();
+    let mut reader =
+        Lz4StreamReader::with_config(stream, config(page, CompressionMode::Default)).unwrap();
+    reader.read_to_end(out).unwrap();
+}
+
+/// Our reader as a streaming source: `fill_buf`/`consume`, each decoded chunk
+/// copied from the reader's window onto `out`, as `io::copy` into a writer
+/// would do it.
+pub fn ours_decompress_bufread(stream: &[u8], page: usize, out: &mut Vec<u8>) {
+    out.clear();
+    let mut reader =
+        Lz4StreamReader::with_config(stream, config(page, CompressionMode::Default)).unwrap();
+    loop {
+        let chunk = reader.fill_buf().unwrap();
+        if chunk.is_empty() {
+            break;
+        }
+        let n = chunk.len();
+        out.extend_from_slice(chunk);
+        reader.consume(n);
+    }
+}
+
+/// liblz4's loop as the example has it: each block read (copied) into a
+/// block buffer (`liblz4::compress_bound(page)` bytes at least), as its
+/// `fread` does and as our reader does from its source, decoded with
+/// `LZ4_decompress_safe_continue` into alternating pages, and each page
+/// appended to the output.
+pub fn liblz4_decompress(stream: &[u8], page: usize, out: &mut Vec<u8>, block: &mut [u8]) {
+    out.clear();
+    let mut decoder = liblz4::Decoder::new(page, None);
+    for range in block_ranges(stream) {
+        let block = &mut block[..range.len()];
+        block.copy_from_slice(&stream[range]);
+        out.extend_from_slice(decoder.decompress(block).unwrap());
+    }
+}
+
+/// Where each block of a stream with 4-byte prefixes lies in it.
+pub fn block_ranges(stream: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut offset = 0;
+    std::iter::from_fn(move || {
+        let prefix = stream.get(offset..offset + 4)?;
+        let len = u32::from_le_bytes(prefix.try_into().unwrap()) as usize;
+        offset += 4 + len;
+        Some(offset - len..offset)
+    })
+}

@@ -1,0 +1,109 @@
+//! One benchmark cell, run once, for profilers: what the other benches time,
+//! without criterion around it, so instruction counts (callgrind) and
+//! profiles show only the work itself.
+//!
+//! ```sh
+//! cargo bench --bench profile --no-run   # prints the binary's path
+//! valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*measured*' \
+//!     target/release/deps/profile-HASH decompress ours json 65536
+//! ```
+//!
+//! Arguments: `compress|decompress`, the implementation (`ours` or `liblz4`;
+//! for decompression also `bufread`, our reader through `fill_buf`/`consume`),
+//! the input (a kind of `corpus.rs`, 8 MiB, or `synthetic-text`,
+//! `synthetic-markup`, `synthetic-binary`, `synthetic-compressed`, 4 MiB), the
+//! page size, and for compression the mode (`default`, `fastN`, `hcN`;
+//! default `default`). Decompression decodes our writer's stream (default
+//! mode), as the stream bench's summary does. Prints the input and output
+//! sizes and the instructions' scope, `measured`.
+
+use std::hint::black_box;
+
+use lz4_stream::CompressionMode;
+
+#[allow(dead_code)]
+mod corpus;
+#[allow(dead_code)]
+mod data;
+#[path = "../tests/common/liblz4.rs"]
+mod liblz4;
+mod loops;
+
+fn input(name: &str) -> Vec<u8> {
+    if let Some(synthetic) = name.strip_prefix("synthetic-") {
+        let (_, data) = data::inputs(4 << 20)
+            .into_iter()
+            .find(|(n, _)| *n == synthetic)
+            .unwrap_or_else(|| panic!("no synthetic input {synthetic}"));
+        return data;
+    }
+    corpus::sample(name, 8 << 20)
+        .unwrap_or_else(|| panic!("no corpus kind {name} on this machine"))
+        .data
+}
+
+fn mode(name: &str) -> CompressionMode {
+    if name == "default" {
+        CompressionMode::Default
+    } else if let Some(acceleration) = name.strip_prefix("fast") {
+        CompressionMode::Fast {
+            acceleration: acceleration.parse().expect("fastN"),
+        }
+    } else if let Some(level) = name.strip_prefix("hc") {
+        CompressionMode::High {
+            level: level.parse().expect("hcN"),
+        }
+    } else {
+        panic!("mode {name}: default, fastN or hcN")
+    }
+}
+
+/// The work profiled: its name is what `--toggle-collect` matches.
+#[inline(never)]
+fn measured(run: &mut dyn FnMut()) {
+    run()
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; everything else is ours.
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let [direction, implementation, name, page, rest @ ..] = &args[..] else {
+        eprintln!("usage: profile compress|decompress ours|bufread|liblz4 INPUT PAGE [MODE]");
+        return;
+    };
+    let page: usize = page.parse().expect("page size");
+    let mode = mode(rest.first().map_or("default", String::as_str));
+    let input = input(name);
+    let mut out = Vec::with_capacity(2 * input.len());
+    let mut block = vec![0u8; liblz4::compress_bound(page)];
+    match (direction.as_str(), implementation.as_str()) {
+        ("compress", "ours") => {
+            measured(&mut || loops::ours_compress(black_box(&input), page, mode, &mut out))
+        }
+        ("compress", "liblz4") => {
+            measured(&mut || loops::liblz4_compress(black_box(&input), page, mode, &mut out))
+        }
+        ("decompress", which) => {
+            let mut stream = Vec::new();
+            loops::ours_compress(&input, page, CompressionMode::Default, &mut stream);
+            match which {
+                "ours" => {
+                    measured(&mut || loops::ours_decompress(black_box(&stream), page, &mut out))
+                }
+                "bufread" => measured(&mut || {
+                    loops::ours_decompress_bufread(black_box(&stream), page, &mut out)
+                }),
+                "liblz4" => measured(&mut || {
+                    loops::liblz4_decompress(black_box(&stream), page, &mut out, &mut block)
+                }),
+                other => panic!("no decoder {other}"),
+            }
+            assert!(out == input, "round trip");
+        }
+        (direction, implementation) => panic!("no {direction} {implementation}"),
+    }
+    eprintln!("{name}: {} bytes in, {} bytes out", input.len(), out.len());
+}
