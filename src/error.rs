@@ -9,6 +9,11 @@ use std::io;
 /// adapters can report it through the standard traits; the original `Error` can
 /// be recovered from such an `io::Error` with [`io::Error::into_inner`] and
 /// `downcast`.
+///
+/// It is `Clone`, so a failed stream can hand the same typed error out again
+/// on every later call. [`io::Error`] itself cannot be cloned: a clone of
+/// [`Error::Io`] keeps the kind and the message, not the inner error's
+/// source (the stream layer never stores an `Io` error).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -72,13 +77,59 @@ pub enum Error {
     #[error("{0} needs in-band size prefixes; with SizePrefix::OutOfBand use the block API and carry the block lengths yourself")]
     OutOfBandSizes(&'static str),
 
-    /// The writer was used after [`finish`](crate::Lz4StreamWriter::finish).
-    #[error("the stream writer is already finished")]
+    /// The writer or encoder was given input after the stream was finished
+    /// ([`Lz4StreamWriter::try_finish`](crate::Lz4StreamWriter::try_finish),
+    /// [`StreamEncoder::finish`](crate::stream::StreamEncoder::finish), an
+    /// async writer's shutdown). As an [`io::Error`] its kind is
+    /// [`BrokenPipe`](io::ErrorKind::BrokenPipe), what a socket says to a
+    /// write after its writing half was shut down.
+    #[error("the stream is already finished: no more data can be written to it")]
     Finished,
 
     /// The underlying reader or writer failed.
     #[error(transparent)]
     Io(#[from] io::Error),
+}
+
+impl Clone for Error {
+    fn clone(&self) -> Self {
+        match self {
+            Error::Config(err) => Error::Config(err.clone()),
+            Error::ChunkTooLarge { len, buffer_size } => Error::ChunkTooLarge {
+                len: *len,
+                buffer_size: *buffer_size,
+            },
+            Error::Corrupt {
+                block,
+                offset,
+                kind,
+            } => Error::Corrupt {
+                block: *block,
+                offset: *offset,
+                kind: kind.clone(),
+            },
+            Error::Truncated {
+                block,
+                offset,
+                part,
+                needed,
+                got,
+            } => Error::Truncated {
+                block: *block,
+                offset: *offset,
+                part: *part,
+                needed: *needed,
+                got: *got,
+            },
+            Error::IncompleteBlock { needed, available } => Error::IncompleteBlock {
+                needed: *needed,
+                available: *available,
+            },
+            Error::OutOfBandSizes(who) => Error::OutOfBandSizes(who),
+            Error::Finished => Error::Finished,
+            Error::Io(err) => Error::Io(io::Error::new(err.kind(), err.to_string())),
+        }
+    }
 }
 
 fn offset_suffix(offset: Option<u64>) -> String {
@@ -178,7 +229,7 @@ impl From<Error> for io::Error {
             }
             Error::Corrupt { .. } => io::ErrorKind::InvalidData,
             Error::Truncated { .. } | Error::IncompleteBlock { .. } => io::ErrorKind::UnexpectedEof,
-            Error::Finished => io::ErrorKind::Other,
+            Error::Finished => io::ErrorKind::BrokenPipe,
         };
         io::Error::new(kind, err)
     }

@@ -9,7 +9,10 @@
 //!
 //! - [`Lz4StreamWriter`] and [`Lz4StreamReader`] are `io::Write` and
 //!   `io::Read`/`io::BufRead` layers over files, sockets and other adapters.
-//! - [`block::Compressor`] and [`block::Decompressor`] are the sans-I/O core,
+//! - [`stream::StreamEncoder`] and [`stream::StreamDecoder`] are the sans-I/O
+//!   state machines under them: bytes in, blocks out and back, for a
+//!   transport of your own (datagrams, message queues, other runtimes).
+//! - [`block::Compressor`] and [`block::Decompressor`] are the per-block core,
 //!   mirroring python-lz4's `LZ4StreamCompressor` and `LZ4StreamDecompressor`
 //!   (including out-of-band block sizes).
 //!
@@ -36,13 +39,17 @@
 #![deny(missing_docs)]
 
 // Layers, each using only those listed before it: limits, error, config;
-// the raw LZ4 codec; the per-block layer; the I/O adapters.
+// the raw LZ4 codec; the per-block layer; the sans-I/O stream layer; the
+// I/O adapters, each a thin driver of the stream layer (with the loops they
+// share in `drive`).
 pub mod block;
 mod codec;
 mod config;
+mod drive;
 mod error;
 mod limits;
 mod read;
+pub mod stream;
 mod write;
 
 pub use config::{CompressionMode, SizePrefix, StreamConfig};

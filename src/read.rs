@@ -1,35 +1,15 @@
 //! `Lz4StreamReader`: an `io::Read` / `io::BufRead` layer that reads prefixed
 //! blocks from an inner reader and hands out their decoded chunks.
 
+use std::fmt;
 use std::io::{self, BufRead, Read};
-use std::ops::Range;
+use std::task::Poll;
 
-use crate::block::Decompressor;
-use crate::config::{SizePrefix, StreamConfig};
-use crate::error::{BlockPart, Error};
+use crate::config::StreamConfig;
+use crate::drive;
+use crate::error::Error;
 use crate::limits::WINDOW_SIZE;
-
-/// The block buffer's first size: blocks up to this size (all blocks of pages
-/// up to ~127 KiB) are read in one go; larger ones grow the buffer by doubling
-/// as their bytes arrive.
-const MIN_BLOCK_BUFFER: usize = 128 * 1024;
-
-/// Where the reader is in the stream.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum State {
-    /// Reading a size prefix; `filled` bytes of it are in `prefix`.
-    Prefix { filled: usize },
-    /// Reading a block body of `size` bytes; `filled` are in `block`.
-    Body { size: usize, filled: usize },
-    /// The inner reader ended cleanly between blocks, or a zero size prefix
-    /// (end marker) was read: nothing more is read from the inner reader.
-    End,
-    /// The stream is corrupt or truncated; every later call reports this.
-    Failed {
-        kind: io::ErrorKind,
-        message: String,
-    },
-}
+use crate::stream::{DecoderState, StreamDecoder};
 
 /// Decompresses an LZ4 block stream read from `R`.
 ///
@@ -48,6 +28,10 @@ enum State {
 /// has no trailer). Errors from `R` (`WouldBlock`, timeouts, ...) leave the
 /// reader where it was: calling again resumes with exactly the right bytes.
 /// `Interrupted` is retried internally.
+///
+/// It is a driver of [`StreamDecoder`], with its errors: after a corrupt or
+/// truncated stream every call returns the same error, whose
+/// [`io::Error::into_inner`] is the typed [`Error`].
 ///
 /// Reading small pages from an unbuffered `R` costs two `read` calls per
 /// block; wrap `R` in a [`BufReader`](io::BufReader) if that matters.
@@ -68,29 +52,19 @@ enum State {
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug)]
 pub struct Lz4StreamReader<R: Read> {
     inner: R,
-    decompressor: Decompressor,
-    state: State,
-    prefix: [u8; 4],
-    /// The compressed block being read; grows to the largest block seen, which
-    /// the size check bounds by `compress_bound(buffer_size)`, and only as
-    /// that block's bytes arrive.
-    block: Vec<u8>,
-    /// Decoded bytes not yet consumed, as a range of the decompressor's window.
-    unread: Range<usize>,
-    /// Stream offset of the current block's size prefix, for error messages.
-    block_offset: u64,
-    /// Index of the current block, for error messages.
-    block_index: u64,
+    decoder: StreamDecoder,
 }
 
 impl<R: Read> Lz4StreamReader<R> {
     /// A reader with the default configuration: 64 KiB pages, 4-byte prefixes,
     /// no dictionary (python-lz4's defaults).
     pub fn new(inner: R) -> Self {
-        Self::with_valid_config(inner, StreamConfig::default())
+        Lz4StreamReader {
+            inner,
+            decoder: StreamDecoder::with_valid_config(StreamConfig::default()),
+        }
     }
 
     /// A reader with `config` (the writer's page size, prefix width and
@@ -98,32 +72,29 @@ impl<R: Read> Lz4StreamReader<R> {
     ///
     /// # Errors
     ///
-    /// An invalid configuration, or [`SizePrefix::OutOfBand`], which a byte
-    /// stream cannot carry (use [`block::Decompressor`](crate::block::Decompressor)).
+    /// An invalid configuration, or [`SizePrefix::OutOfBand`](crate::SizePrefix::OutOfBand),
+    /// which a byte stream cannot carry (use [`block::Decompressor`](crate::block::Decompressor)).
     pub fn with_config(inner: R, config: StreamConfig) -> Result<Self, Error> {
-        config.validate()?;
-        if config.get_size_prefix() == SizePrefix::OutOfBand {
-            return Err(Error::OutOfBandSizes("Lz4StreamReader"));
-        }
-        Ok(Self::with_valid_config(inner, config))
-    }
-
-    fn with_valid_config(inner: R, config: StreamConfig) -> Self {
-        Lz4StreamReader {
+        Ok(Lz4StreamReader {
             inner,
-            decompressor: Decompressor::with_valid_config(config),
-            state: State::Prefix { filled: 0 },
-            prefix: [0; 4],
-            block: Vec::new(),
-            unread: 0..0,
-            block_offset: 0,
-            block_index: 0,
-        }
+            decoder: StreamDecoder::for_byte_stream(config, "Lz4StreamReader")?,
+        })
     }
 
     /// The configuration in use.
     pub fn config(&self) -> &StreamConfig {
-        self.decompressor.config()
+        self.decoder.config()
+    }
+
+    /// Compressed bytes read from the inner reader so far.
+    pub fn total_in(&self) -> u64 {
+        self.decoder.total_in()
+    }
+
+    /// Decoded bytes handed to the caller so far (as flate2's readers count
+    /// them).
+    pub fn total_out(&self) -> u64 {
+        self.decoder.total_out()
     }
 
     /// The inner reader.
@@ -145,192 +116,28 @@ impl<R: Read> Lz4StreamReader<R> {
     /// Whether the end of the stream has been reached (a clean end of `R`
     /// between blocks, or an end marker) and all output consumed.
     pub fn is_finished(&self) -> bool {
-        self.unread.is_empty() && self.state == State::End
-    }
-
-    /// Reads and decodes blocks until there is output or the stream ends.
-    fn fill(&mut self) -> io::Result<()> {
-        while self.unread.is_empty() {
-            let Some(size) = self.next_block()? else {
-                return Ok(());
-            };
-            if let Err(kind) = self.decompressor.decompress_block(&self.block[..size]) {
-                return Err(self.fail(self.corrupt(kind)));
-            }
-            self.unread = self.decompressor.last_range();
-            self.block_decoded(size);
-        }
-        Ok(())
-    }
-
-    /// Reads the next block into `self.block` and returns its size, or `None`
-    /// at the end of the stream. The block counts as read only once
-    /// [`Self::block_decoded`] is called: until then, calling again returns
-    /// the same block.
-    fn next_block(&mut self) -> io::Result<Option<usize>> {
-        loop {
-            match self.state {
-                State::End => return Ok(None),
-                State::Failed { kind, ref message } => {
-                    return Err(io::Error::new(kind, message.clone()))
-                }
-                State::Prefix { filled } => self.read_prefix(filled)?,
-                State::Body { size, filled } if filled == size => return Ok(Some(size)),
-                State::Body { size, filled } => self.read_body(size, filled)?,
-            }
-        }
-    }
-
-    /// Moves past the block `next_block` returned, once it is decoded.
-    fn block_decoded(&mut self, size: usize) {
-        self.block_offset += (self.config().get_size_prefix().width() + size) as u64;
-        self.block_index += 1;
-        self.state = State::Prefix { filled: 0 };
-    }
-
-    fn read_prefix(&mut self, filled: usize) -> io::Result<()> {
-        let prefix = self.config().get_size_prefix();
-        let width = prefix.width();
-        let n = read_retrying(&mut self.inner, &mut self.prefix[filled..width])?;
-        if n == 0 {
-            if filled == 0 {
-                self.state = State::End;
-                return Ok(());
-            }
-            return Err(self.fail(Error::Truncated {
-                block: self.block_index,
-                offset: Some(self.block_offset),
-                part: BlockPart::SizePrefix,
-                needed: width as u64,
-                got: filled as u64,
-            }));
-        }
-        let filled = filled + n;
-        if filled < width {
-            self.state = State::Prefix { filled };
-            return Ok(());
-        }
-        let size = prefix.decode(&self.prefix[..width]);
-        if size == 0 {
-            // liblz4's end-of-stream marker; python-lz4 never writes an empty
-            // block (an empty chunk still compresses to one byte).
-            self.state = State::End;
-            return Ok(());
-        }
-        let size = match self.decompressor.check_block_size(size) {
-            Ok(size) => size,
-            Err(kind) => return Err(self.fail(self.corrupt(kind))),
-        };
-        self.state = State::Body { size, filled: 0 };
-        Ok(())
-    }
-
-    fn read_body(&mut self, size: usize, filled: usize) -> io::Result<()> {
-        // Grow the block buffer with the bytes that actually arrive, not to the
-        // size the prefix announces: with large pages a forged 4-byte prefix
-        // would otherwise cost up to compress_bound(buffer_size) at once.
-        let limit = size.min(
-            self.block
-                .len()
-                .max(filled.saturating_mul(2))
-                .max(MIN_BLOCK_BUFFER),
-        );
-        if self.block.len() < limit {
-            // Exactly: the Vec's own doubling would overshoot compress_bound.
-            self.block.reserve_exact(limit - self.block.len());
-            self.block.resize(limit, 0);
-        }
-        let n = read_retrying(&mut self.inner, &mut self.block[filled..limit])?;
-        if n == 0 {
-            return Err(self.fail(Error::Truncated {
-                block: self.block_index,
-                offset: Some(self.block_offset),
-                part: BlockPart::Body,
-                needed: size as u64,
-                got: filled as u64,
-            }));
-        }
-        self.state = State::Body {
-            size,
-            filled: filled + n,
-        };
-        Ok(())
+        self.decoder.output().is_empty() && self.decoder.state() == DecoderState::Done
     }
 
     /// `read_to_end` once the caller's vector holds 64 KiB of this call's
     /// output: decodes each block straight onto the vector, whose last 64 KiB
     /// are then the history, rather than into the window and out again.
     fn read_rest_onto(&mut self, buf: &mut Vec<u8>) -> io::Result<()> {
-        debug_assert!(self.unread.is_empty() && buf.len() >= WINDOW_SIZE);
-        let end = buf.len();
-        DecodeOnto {
-            reader: self,
-            buf,
-            end,
-        }
-        .run()
-    }
-
-    /// Makes the last `count` bytes of output unread again. They are the end
-    /// of the window's history, which holds the latest output whenever no
-    /// chunk is unread.
-    fn unread_last(&mut self, count: usize) {
-        debug_assert!(self.unread.is_empty());
-        self.unread = self.decompressor.recent_output(count);
-    }
-
-    fn corrupt(&self, kind: crate::error::Corruption) -> Error {
-        Error::Corrupt {
-            block: self.block_index,
-            offset: Some(self.block_offset),
-            kind,
-        }
-    }
-
-    /// Records a permanent failure and returns it as an `io::Error`.
-    fn fail(&mut self, err: Error) -> io::Error {
-        let err = io::Error::from(err);
-        self.state = State::Failed {
-            kind: err.kind(),
-            message: err.to_string(),
-        };
-        err
-    }
-}
-
-/// Blocks decoded straight onto the caller's vector: `buf[..end]` is the
-/// output so far, and `buf[end..]` the decoder's scratch. Dropping it, however
-/// the decoding ends (even by a panic in the inner reader), trims `buf` to the
-/// output and catches the window up, so a retry or a later `read` resumes with
-/// the right history.
-struct DecodeOnto<'a, R: Read> {
-    reader: &'a mut Lz4StreamReader<R>,
-    buf: &'a mut Vec<u8>,
-    end: usize,
-}
-
-impl<R: Read> DecodeOnto<'_, R> {
-    fn run(&mut self) -> io::Result<()> {
-        let reader = &mut *self.reader;
-        while let Some(size) = reader.next_block()? {
-            let decoded = reader.decompressor.decompress_block_onto(
-                &reader.block[..size],
-                self.buf,
-                &mut self.end,
-            );
-            if let Err(kind) = decoded {
-                return Err(reader.fail(reader.corrupt(kind)));
+        let mut onto = self.decoder.decode_onto(buf);
+        loop {
+            if let Some(err) = onto.error() {
+                return Err(err.clone().into());
             }
-            reader.block_decoded(size);
+            if onto.state() == DecoderState::Done {
+                return Ok(());
+            }
+            let n = read_retrying(&mut self.inner, onto.input_buf())?;
+            if n == 0 {
+                onto.end_of_input()?;
+            } else {
+                onto.commit_input(n)?;
+            }
         }
-        Ok(())
-    }
-}
-
-impl<R: Read> Drop for DecodeOnto<'_, R> {
-    fn drop(&mut self) {
-        self.buf.truncate(self.end);
-        self.reader.decompressor.replace_history(self.buf);
     }
 }
 
@@ -365,7 +172,7 @@ impl<R: Read> Read for Lz4StreamReader<R> {
     /// before this returns.
     fn read_to_end(&mut self, buf: &mut Vec<u8>) -> io::Result<usize> {
         let start = buf.len();
-        while buf.len() - start < WINDOW_SIZE || !self.unread.is_empty() {
+        while buf.len() - start < WINDOW_SIZE || !self.decoder.output().is_empty() {
             let available = self.fill_buf()?;
             if available.is_empty() {
                 return Ok(buf.len() - start);
@@ -410,7 +217,8 @@ impl<R: Read> Read for Lz4StreamReader<R> {
         if result.is_err() && utf8.error_len().is_none() {
             // Cut short inside a character by the inner reader's error.
             let mut bytes = err.into_bytes();
-            self.unread_last(bytes.len() - utf8.valid_up_to());
+            self.decoder
+                .unconsume_last(bytes.len() - utf8.valid_up_to());
             bytes.truncate(utf8.valid_up_to());
             let text = String::from_utf8(bytes).expect("valid up to here");
             buf.push_str(&text);
@@ -427,11 +235,22 @@ impl<R: Read> BufRead for Lz4StreamReader<R> {
     /// The rest of the current decoded chunk, straight from the window; empty
     /// at the end of the stream.
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        self.fill()?;
-        Ok(self.decompressor.window_bytes(self.unread.clone()))
+        let inner = &mut self.inner;
+        drive::blocking(drive::poll_fill(&mut self.decoder, |buf| {
+            Poll::Ready(inner.read(buf))
+        }))?;
+        Ok(self.decoder.output())
     }
 
     fn consume(&mut self, amt: usize) {
-        self.unread.start += amt.min(self.unread.len());
+        self.decoder.consume_output(amt);
+    }
+}
+
+impl<R: Read> fmt::Debug for Lz4StreamReader<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Lz4StreamReader")
+            .field("decoder", &self.decoder)
+            .finish_non_exhaustive()
     }
 }

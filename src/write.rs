@@ -1,12 +1,14 @@
 //! `Lz4StreamWriter`: an `io::Write` layer that cuts its input into pages and
 //! writes one prefixed block per page.
 
+use std::fmt;
 use std::io::{self, Write};
-use std::ops::Range;
+use std::task::Poll;
 
-use crate::block::Compressor;
-use crate::config::{SizePrefix, StreamConfig};
+use crate::config::StreamConfig;
+use crate::drive;
 use crate::error::Error;
+use crate::stream::StreamEncoder;
 
 /// Compresses everything written to it into an LZ4 block stream on `W`.
 ///
@@ -23,6 +25,9 @@ use crate::error::Error;
 /// bytes `write` reported as accepted — nothing lost, nothing written twice.
 /// `Interrupted` is retried internally, as `BufWriter` does.
 ///
+/// It is a driver of [`StreamEncoder`]: the bytes are exactly the encoder's
+/// for the same input and flush points.
+///
 /// ```
 /// use std::io::Write;
 /// use lz4_stream::Lz4StreamWriter;
@@ -35,21 +40,12 @@ use crate::error::Error;
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug)]
 pub struct Lz4StreamWriter<W: Write> {
     /// `None` only once `finish` has handed it back.
     inner: Option<W>,
-    compressor: Compressor,
-    /// Input not yet compressed: less than one page.
-    page: Vec<u8>,
-    /// The part of `compressor.last_block()` that `inner` has not taken yet.
-    unwritten: Range<usize>,
-    /// Bytes of the zero end marker still to write, once finishing.
-    marker_left: usize,
-    /// No more input: the last page has been compressed (and the end marker
-    /// queued); what is pending still has to reach the inner writer.
-    finished: bool,
-    /// `try_finish` has completed, inner flush included: nothing is left to do.
+    encoder: StreamEncoder,
+    /// `try_finish` has completed, the inner writer's flush included: later
+    /// calls have nothing to do (a flaky inner flush is not called again).
     done: bool,
 }
 
@@ -57,41 +53,40 @@ impl<W: Write> Lz4StreamWriter<W> {
     /// A writer with the default configuration: 64 KiB pages, 4-byte prefixes,
     /// no dictionary (python-lz4's defaults).
     pub fn new(inner: W) -> Self {
-        Self::with_valid_config(inner, StreamConfig::default())
+        Lz4StreamWriter {
+            inner: Some(inner),
+            encoder: StreamEncoder::with_valid_config(StreamConfig::default()),
+            done: false,
+        }
     }
 
     /// A writer with `config`, validated first.
     ///
     /// # Errors
     ///
-    /// An invalid configuration, or [`SizePrefix::OutOfBand`], which a byte
-    /// stream cannot carry (use [`block::Compressor`](crate::block::Compressor)).
+    /// An invalid configuration, or [`SizePrefix::OutOfBand`](crate::SizePrefix::OutOfBand),
+    /// which a byte stream cannot carry (use [`block::Compressor`](crate::block::Compressor)).
     pub fn with_config(inner: W, config: StreamConfig) -> Result<Self, Error> {
-        config.validate()?;
-        if config.get_size_prefix() == SizePrefix::OutOfBand {
-            return Err(Error::OutOfBandSizes("Lz4StreamWriter"));
-        }
-        Ok(Self::with_valid_config(inner, config))
-    }
-
-    fn with_valid_config(inner: W, config: StreamConfig) -> Self {
-        // The page grows as input arrives, so a huge page size costs nothing
-        // for a short stream.
-        let initial = config.get_buffer_size().min(64 * 1024);
-        Lz4StreamWriter {
+        Ok(Lz4StreamWriter {
             inner: Some(inner),
-            compressor: Compressor::with_valid_config(config),
-            page: Vec::with_capacity(initial),
-            unwritten: 0..0,
-            marker_left: 0,
-            finished: false,
+            encoder: StreamEncoder::for_byte_stream(config, "Lz4StreamWriter")?,
             done: false,
-        }
+        })
     }
 
     /// The configuration in use.
     pub fn config(&self) -> &StreamConfig {
-        self.compressor.config()
+        self.encoder.config()
+    }
+
+    /// Bytes of input taken so far (as flate2's writers count them).
+    pub fn total_in(&self) -> u64 {
+        self.encoder.total_in()
+    }
+
+    /// Compressed bytes handed to the inner writer so far.
+    pub fn total_out(&self) -> u64 {
+        self.encoder.total_out()
     }
 
     /// The inner writer.
@@ -121,82 +116,30 @@ impl<W: Write> Lz4StreamWriter<W> {
     }
 
     /// Like [`finish`](Self::finish), but keeps the writer, so a failed attempt
-    /// (say `WouldBlock`) can be retried. Afterwards `write` fails and the inner
-    /// writer is still available through [`get_mut`](Self::get_mut).
+    /// (say `WouldBlock`) can be retried. Afterwards `write` fails (with
+    /// [`BrokenPipe`](io::ErrorKind::BrokenPipe)) and the inner writer is
+    /// still available through [`get_mut`](Self::get_mut).
     pub fn try_finish(&mut self) -> io::Result<()> {
         if self.done {
             return Ok(());
         }
-        if !self.finished {
-            self.write_partial_page()?;
-            if self.config().get_end_marker() {
-                self.marker_left = self.config().get_size_prefix().width();
-            }
-            self.finished = true;
-        }
-        self.drain()?;
-        self.inner_mut()?.flush()?;
+        let inner = inner_mut(&mut self.inner)?;
+        drive::blocking(drive::poll_until(
+            &mut self.encoder,
+            StreamEncoder::finish,
+            |buf| Poll::Ready(inner.write(buf)),
+        ))?;
+        inner.flush()?;
         self.done = true;
         Ok(())
     }
+}
 
-    fn inner_mut(&mut self) -> io::Result<&mut W> {
-        self.inner
-            .as_mut()
-            .ok_or_else(|| io::Error::from(Error::Finished))
-    }
-
-    /// Compresses the partial page, if any, and writes the block out.
-    fn write_partial_page(&mut self) -> io::Result<()> {
-        self.drain()?;
-        if !self.page.is_empty() {
-            self.compress_page()?;
-            self.drain()?;
-        }
-        Ok(())
-    }
-
-    /// Turns the page into the pending block. Only called with nothing pending.
-    fn compress_page(&mut self) -> io::Result<()> {
-        debug_assert!(self.unwritten.is_empty());
-        let len = self.compressor.compress(&self.page)?.len();
-        self.unwritten = 0..len;
-        self.page.clear();
-        Ok(())
-    }
-
-    /// Hands pending compressed bytes (and the end marker) to the inner writer.
-    fn drain(&mut self) -> io::Result<()> {
-        let inner = self
-            .inner
-            .as_mut()
-            .ok_or_else(|| io::Error::from(Error::Finished))?;
-        while !self.unwritten.is_empty() || self.marker_left > 0 {
-            let pending = if self.unwritten.is_empty() {
-                &[0u8; 4][..self.marker_left]
-            } else {
-                &self.compressor.last_block()[self.unwritten.clone()]
-            };
-            match inner.write(pending) {
-                Ok(0) => {
-                    return Err(io::Error::new(
-                        io::ErrorKind::WriteZero,
-                        "the inner writer accepted no more compressed bytes",
-                    ))
-                }
-                Ok(n) => {
-                    if self.unwritten.is_empty() {
-                        self.marker_left -= n.min(self.marker_left);
-                    } else {
-                        self.unwritten.start += n.min(self.unwritten.len());
-                    }
-                }
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-                Err(err) => return Err(err),
-            }
-        }
-        Ok(())
-    }
+/// The inner writer, or [`Error::Finished`] once `finish` has taken it.
+fn inner_mut<W>(inner: &mut Option<W>) -> io::Result<&mut W> {
+    inner
+        .as_mut()
+        .ok_or_else(|| io::Error::from(Error::Finished))
 }
 
 impl<W: Write> Write for Lz4StreamWriter<W> {
@@ -204,46 +147,21 @@ impl<W: Write> Write for Lz4StreamWriter<W> {
     /// its block is written at the start of the next `write`, `flush` or
     /// `finish`, which report any error from `W` before accepting more.
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if self.finished {
-            return Err(Error::Finished.into());
-        }
-        if buf.is_empty() {
-            return Ok(0);
-        }
-        // Earlier output first: until it is out, accept nothing new, so an error
-        // here means "nothing of buf was taken".
-        self.drain()?;
-        let buffer_size = self.config().get_buffer_size();
-        if self.page.is_empty() && buf.len() >= buffer_size {
-            // A whole page straight from the caller's buffer: the compressor
-            // keeps its own copy as history, so staging it in `page` first
-            // would only copy every byte once more.
-            let len = self.compressor.compress(&buf[..buffer_size])?.len();
-            self.unwritten = 0..len;
-            return Ok(buffer_size);
-        }
-        let taken = buf.len().min(buffer_size - self.page.len());
-        self.page.extend_from_slice(&buf[..taken]);
-        if self.page.len() == buffer_size {
-            if let Err(err) = self.compress_page() {
-                self.page.truncate(buffer_size - taken);
-                return Err(err);
-            }
-            // The block goes out at the start of the next write, flush or
-            // finish, whose error (if any) the caller then sees: trying now
-            // could only swallow an error, as these bytes are already taken.
-        }
-        Ok(taken)
+        let inner = inner_mut(&mut self.inner)?;
+        drive::blocking(drive::poll_write(&mut self.encoder, buf, |buf| {
+            Poll::Ready(inner.write(buf))
+        }))
     }
 
     /// Writes the partial page as a block and flushes `W`.
     fn flush(&mut self) -> io::Result<()> {
-        if !self.finished {
-            self.write_partial_page()?;
-        } else {
-            self.drain()?;
-        }
-        self.inner_mut()?.flush()
+        let inner = inner_mut(&mut self.inner)?;
+        drive::blocking(drive::poll_until(
+            &mut self.encoder,
+            StreamEncoder::flush,
+            |buf| Poll::Ready(inner.write(buf)),
+        ))?;
+        inner.flush()
     }
 }
 
@@ -253,5 +171,14 @@ impl<W: Write> Drop for Lz4StreamWriter<W> {
             // Best effort, as documented: errors cannot be reported from drop.
             let _ = self.try_finish();
         }
+    }
+}
+
+impl<W: Write> fmt::Debug for Lz4StreamWriter<W> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Lz4StreamWriter")
+            .field("encoder", &self.encoder)
+            .field("finished", &self.done)
+            .finish_non_exhaustive()
     }
 }

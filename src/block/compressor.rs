@@ -1,7 +1,5 @@
 //! Block-level compression: one chunk in, one prefixed block out.
 
-use std::io;
-
 use crate::codec::encode::Encoder;
 use crate::config::StreamConfig;
 use crate::error::Error;
@@ -97,13 +95,13 @@ impl Compressor {
             self.out.resize(capacity, 0);
         }
         let len = self.encoder.compress(chunk, &mut self.out[width..capacity]);
-        if len > self.config.max_block_size() {
-            // LZ4's worst case is compress_bound; a longer block would not fit
-            // the prefix the configuration was validated for.
-            return Err(Error::Io(io::Error::other(
-                "LZ4 block exceeded compress_bound",
-            )));
-        }
+        // LZ4's worst case is compress_bound, and the output buffer is that
+        // long: a longer block is a bug in the encoder, not a condition a
+        // caller could handle.
+        assert!(
+            len <= self.config.max_block_size(),
+            "LZ4 block exceeded compress_bound"
+        );
         prefix.encode(len, &mut self.out[..width]);
         self.out_len = width + len;
         Ok(&self.out[..self.out_len])

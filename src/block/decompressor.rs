@@ -50,10 +50,6 @@ pub struct Decompressor {
     last: Range<usize>,
     /// Blocks decoded so far: the index of the next one, for error messages.
     blocks: u64,
-    /// Set while blocks are decoded straight into a caller's vector
-    /// ([`Decompressor::decompress_block_onto`]): the window then lags behind
-    /// until [`Decompressor::replace_history`] catches it up.
-    window_stale: bool,
 }
 
 impl Decompressor {
@@ -72,7 +68,6 @@ impl Decompressor {
             window,
             last: 0..0,
             blocks: 0,
-            window_stale: false,
         }
     }
 
@@ -161,7 +156,6 @@ impl Decompressor {
 
     /// Decodes `block` into the window; the output is then `last_output()`.
     pub(crate) fn decompress_block(&mut self, block: &[u8]) -> Result<usize, Corruption> {
-        debug_assert!(!self.window_stale, "window used before replace_history");
         self.check_block_size(block.len() as u64)?;
         if block.is_empty() {
             self.last = 0..0;
@@ -186,7 +180,8 @@ impl Decompressor {
     /// `out[*end..]` is scratch space: the vector is grown (with zeros) to hold
     /// the page and the decoder's margin, and the caller truncates it to
     /// `*end` when done. The window does not see this output: call
-    /// [`Decompressor::replace_history`] before decoding into it again.
+    /// [`Decompressor::replace_history`] before decoding into it again (the
+    /// stream decoder's `DecodeOnto` session does, when it is dropped).
     ///
     /// The scratch space never makes the vector reallocate: when a page of
     /// room does not fit its capacity (an exactly sized vector near its end),
@@ -210,7 +205,6 @@ impl Decompressor {
             self.last = 0..0;
             return Ok(len);
         }
-        self.window_stale = true;
         self.last = 0..0;
         // Zeroing is the price of handing the decoder initialized memory in
         // safe Rust; the vector keeps its length from block to block, so
@@ -234,13 +228,11 @@ impl Decompressor {
     pub(crate) fn replace_history(&mut self, history: &[u8]) {
         self.window.replace_history(history);
         self.last = 0..0;
-        self.window_stale = false;
     }
 
     /// Where the last `count` bytes of output sit in the window (at most the
     /// window's history; the window must be up to date).
     pub(crate) fn recent_output(&self, count: usize) -> Range<usize> {
-        debug_assert!(!self.window_stale);
         let end = self.window.history_len();
         end - count.min(end)..end
     }

@@ -258,6 +258,19 @@ impl StreamConfig {
     }
 }
 
+impl StreamConfig {
+    /// [`StreamConfig::validate`], and in-band size prefixes: a byte stream
+    /// cannot carry out-of-band block lengths. `who` names the type that
+    /// refuses them.
+    pub(crate) fn validate_for_byte_stream(&self, who: &'static str) -> Result<(), Error> {
+        self.validate()?;
+        if self.size_prefix == SizePrefix::OutOfBand {
+            return Err(Error::OutOfBandSizes(who));
+        }
+        Ok(())
+    }
+}
+
 /// The largest page whose worst-case block fits a prefix holding `max_prefix`.
 fn max_buffer_size_for(max_prefix: u64) -> usize {
     // compress_bound is monotonic, so search the largest b with bound(b) <= max.
