@@ -131,7 +131,7 @@ impl StreamDecoder {
     ///
     /// # Errors
     ///
-    /// An invalid configuration, or [`SizePrefix::OutOfBand`], which a byte
+    /// An invalid configuration, or [`SizePrefix::OutOfBand`](crate::SizePrefix::OutOfBand), which a byte
     /// stream cannot carry (use [`block::Decompressor`](crate::block::Decompressor)).
     pub fn new(config: StreamConfig) -> Result<Self, Error> {
         Self::for_byte_stream(config, "StreamDecoder")

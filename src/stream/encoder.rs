@@ -94,7 +94,7 @@ impl StreamEncoder {
     ///
     /// # Errors
     ///
-    /// An invalid configuration, or [`SizePrefix::OutOfBand`], which a byte
+    /// An invalid configuration, or [`SizePrefix::OutOfBand`](crate::SizePrefix::OutOfBand), which a byte
     /// stream cannot carry (use [`block::Compressor`](crate::block::Compressor)).
     pub fn new(config: StreamConfig) -> Result<Self, Error> {
         Self::for_byte_stream(config, "StreamEncoder")
