@@ -52,7 +52,7 @@ mod read;
 pub mod stream;
 mod write;
 
-pub use config::{CompressionMode, SizePrefix, StreamConfig};
+pub use config::{CompressionMode, SizePrefix, Strategy, StreamConfig};
 pub use error::{BlockPart, ConfigError, Corruption, Error};
 pub use limits::{
     compress_bound, DEFAULT_BUFFER_SIZE, MAX_ACCELERATION, MAX_BUFFER_SIZE, MAX_LEVEL, WINDOW_SIZE,

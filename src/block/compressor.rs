@@ -5,11 +5,15 @@ use crate::config::StreamConfig;
 use crate::error::Error;
 
 /// Turns chunks of at most one page into prefixed LZ4 blocks, each allowed to
-/// refer to the chunk before it — python-lz4's `LZ4StreamCompressor`.
+/// refer to the history before it — python-lz4's `LZ4StreamCompressor`.
 ///
-/// A block refers only to the previous chunk (or, for the first block, the
-/// preset dictionary), never further back: that is what python-lz4's and
-/// liblz4's double-buffer decoders can read, as they keep only two pages.
+/// With [`Strategy::DoubleBuffer`](crate::Strategy::DoubleBuffer) (the
+/// default) a block refers only to the previous chunk (or, for the first
+/// block, the preset dictionary), never further back: that is what
+/// python-lz4's and liblz4's double-buffer decoders can read, as they keep
+/// only two pages. With [`Strategy::RingBuffer`](crate::Strategy::RingBuffer)
+/// it refers to anything in the last 64 KiB, for decoders that keep that much.
+/// Either way the compressor keeps at most 64 KiB of history.
 ///
 /// ```
 /// use lz4_stream::block::Compressor;
@@ -49,6 +53,7 @@ impl Compressor {
     pub(crate) fn with_valid_config(config: StreamConfig) -> Self {
         let encoder = Encoder::new(
             config.get_mode(),
+            config.get_strategy(),
             config.get_buffer_size(),
             config.dictionary_window(),
         );
@@ -69,10 +74,11 @@ impl Compressor {
     /// its size prefix (none with [`SizePrefix::OutOfBand`](crate::SizePrefix::OutOfBand),
     /// where the caller records `block.len()` itself).
     ///
-    /// An empty chunk gives a 1-byte empty block (as python-lz4 writes it) and
-    /// starts the history afresh: the next block refers to nothing before it.
-    /// python-lz4's own compressor can corrupt the stream after an empty chunk;
-    /// this one cannot.
+    /// An empty chunk gives a 1-byte empty block (as python-lz4 writes it).
+    /// With the double buffer it starts the history afresh: the next block
+    /// refers to nothing before it (python-lz4's own compressor can corrupt
+    /// the stream after an empty chunk; this one cannot). With the ring buffer
+    /// it changes nothing else: the history stays, as in liblz4's ring loop.
     ///
     /// The block is compressed in the configured
     /// [`CompressionMode`](crate::CompressionMode).

@@ -1,6 +1,6 @@
 //! Stream configuration: page size, size-prefix width, preset dictionary and
-//! end marker and compression mode, validated once, here, the way python-lz4
-//! validates them.
+//! end marker, compression mode and history strategy, validated once, here,
+//! the way python-lz4 validates them.
 
 use std::fmt;
 use std::sync::Arc;
@@ -9,8 +9,10 @@ use crate::error::{ConfigError, Error};
 use crate::limits::{compress_bound, DEFAULT_BUFFER_SIZE, MAX_BUFFER_SIZE, WINDOW_SIZE};
 
 mod mode;
+mod strategy;
 
 pub use mode::CompressionMode;
+pub use strategy::Strategy;
 
 /// How each block's compressed length is stored in front of it
 /// (python-lz4's `store_comp_size`).
@@ -112,6 +114,7 @@ pub struct StreamConfig {
     dictionary: Option<Arc<[u8]>>,
     end_marker: bool,
     mode: CompressionMode,
+    strategy: Strategy,
 }
 
 impl Default for StreamConfig {
@@ -122,6 +125,7 @@ impl Default for StreamConfig {
             dictionary: None,
             end_marker: false,
             mode: CompressionMode::Default,
+            strategy: Strategy::DoubleBuffer,
         }
     }
 }
@@ -135,6 +139,7 @@ impl fmt::Debug for StreamConfig {
             .field("dictionary_len", &self.dictionary.as_ref().map(|d| d.len()))
             .field("end_marker", &self.end_marker)
             .field("mode", &self.mode)
+            .field("strategy", &self.strategy)
             .finish()
     }
 }
@@ -189,6 +194,22 @@ impl StreamConfig {
         self
     }
 
+    /// Sets what a block may refer to (python-lz4's `strategy`): only the
+    /// previous chunk ([`Strategy::DoubleBuffer`], the default, which
+    /// python-lz4 reads) or the whole last 64 KiB of the stream
+    /// ([`Strategy::RingBuffer`], smaller with small pages, but only for
+    /// decoders that keep 64 KiB of history — see [`Strategy`]). Only the
+    /// compressing side uses it; readers decode both.
+    ///
+    /// A ring-buffer block depends on everything in the last 64 KiB, not only
+    /// on the chunk before it, so its blocks are compressed one after another:
+    /// unlike double-buffer blocks, they cannot be split among threads one
+    /// chunk each.
+    pub fn strategy(mut self, strategy: Strategy) -> Self {
+        self.strategy = strategy;
+        self
+    }
+
     /// The page size.
     pub fn get_buffer_size(&self) -> usize {
         self.buffer_size
@@ -212,6 +233,11 @@ impl StreamConfig {
     /// The compression mode.
     pub fn get_mode(&self) -> CompressionMode {
         self.mode
+    }
+
+    /// The history strategy.
+    pub fn get_strategy(&self) -> Strategy {
+        self.strategy
     }
 
     /// The part of the dictionary an LZ4 match can reach: its last 64 KiB.

@@ -15,10 +15,11 @@
 //! or, for the fast finder with small pages and a high acceleration, absolute
 //! positions (see `FastTable`); the hash chains hold absolute positions
 //! (stream offsets plus a start value, rebased long before they could
-//! overflow), because their slots are keyed by position. A per-block lowest position makes the finders reject everything
-//! older than the previous chunk (or than the dictionary, for the
-//! first block), which is all python-lz4's and liblz4's two-page decoders can
-//! read.
+//! overflow), because their slots are keyed by position. A per-block lowest
+//! position makes the finders reject everything older than the history the
+//! [`Strategy`] allows: with the double buffer, the previous chunk (or the
+//! dictionary, for the first block), which is all python-lz4's and liblz4's
+//! two-page decoders can read; with the ring buffer, the last 64 KiB.
 
 mod fast;
 mod hc;
@@ -26,7 +27,7 @@ mod mid;
 mod opt;
 mod sequence;
 
-use crate::config::CompressionMode;
+use crate::config::{CompressionMode, Strategy};
 use crate::limits::{MAX_ACCELERATION, WINDOW_SIZE};
 
 use fast::FastTable;
@@ -51,10 +52,10 @@ const MAX_DISTANCE: usize = 65_535;
 const START: u32 = 1 << 16;
 /// Positions are rebased before the window's end passes this.
 const REBASE_AT: u64 = 1 << 31;
-/// The window is compacted (history moved to the front) once it would grow
-/// past this many pages (of at most 64 KiB): rarely enough that moving the
-/// history costs little, often enough that the window stays small and in
-/// cache, as liblz4's two pages do.
+/// With the double buffer, the window is compacted (history moved to the
+/// front) once it would grow past this many pages (of at most 64 KiB): rarely
+/// enough that moving the history costs little, often enough that the window
+/// stays small and in cache, as liblz4's two pages do.
 const COMPACT_PAGES: usize = 4;
 
 /// The match finder and parameters a mode stands for (liblz4's `k_clTable`).
@@ -106,12 +107,13 @@ enum Tables {
     Hc(HcTables, Vec<Node>),
 }
 
-/// Turns chunks into raw LZ4 blocks, each referring only to the chunk before
-/// it (or to the dictionary, for the first).
+/// Turns chunks into raw LZ4 blocks, each referring to the history its
+/// [`Strategy`] allows.
 #[derive(Debug)]
 pub(crate) struct Encoder {
     finder: Finder,
     tables: Tables,
+    strategy: Strategy,
     /// History, then the chunk being compressed.
     window: Vec<u8>,
     /// Absolute position of `window[0]`.
@@ -122,20 +124,56 @@ pub(crate) struct Encoder {
     compact_at: usize,
 }
 
+/// The window length beyond which the history is moved to the front.
+///
+/// The ring buffer's history is always 64 KiB, so the window holds 64 KiB of
+/// history and one page of room, the room never less than 64 KiB: the history
+/// then moves at most once per 64 KiB of input (one byte moved per byte
+/// compressed, a few per cent of the time), where a room of one small page
+/// would move all 64 KiB for every block.
+fn compact_at(strategy: Strategy, page_size: usize) -> usize {
+    match strategy {
+        Strategy::DoubleBuffer => COMPACT_PAGES * page_size.min(WINDOW_SIZE),
+        Strategy::RingBuffer => WINDOW_SIZE + page_size.max(WINDOW_SIZE),
+    }
+}
+
 impl Encoder {
-    /// An encoder for `mode` and pages of `page_size` bytes whose first block
-    /// may refer to `dictionary` (at most its last 64 KiB are used).
-    pub(crate) fn new(mode: CompressionMode, page_size: usize, dictionary: &[u8]) -> Self {
-        Self::starting_at(mode, page_size, dictionary, START)
+    /// An encoder for `mode` and pages of `page_size` bytes whose blocks may
+    /// refer to what `strategy` allows, starting with `dictionary` (at most its
+    /// last 64 KiB are used).
+    pub(crate) fn new(
+        mode: CompressionMode,
+        strategy: Strategy,
+        page_size: usize,
+        dictionary: &[u8],
+    ) -> Self {
+        Self::starting_at(mode, strategy, page_size, dictionary, START)
     }
 
     /// [`Encoder::new`], numbering positions from `start` (tests start near
     /// the rebasing threshold).
-    fn starting_at(mode: CompressionMode, page_size: usize, dictionary: &[u8], start: u32) -> Self {
+    fn starting_at(
+        mode: CompressionMode,
+        strategy: Strategy,
+        page_size: usize,
+        dictionary: &[u8],
+        start: u32,
+    ) -> Self {
         let finder = Finder::of(mode);
         let dictionary = &dictionary[dictionary.len().saturating_sub(WINDOW_SIZE)..];
+        let compact_at = compact_at(strategy, page_size);
+        // The fast table's form depends on how much input passes between two
+        // compactions (see `FastTable::new`): one page with the double
+        // buffer, the room above the 64 KiB of history with the ring buffer.
+        let input_per_compaction = match strategy {
+            Strategy::DoubleBuffer => page_size,
+            Strategy::RingBuffer => compact_at - WINDOW_SIZE,
+        };
         let mut tables = match finder {
-            Finder::Fast { acceleration } => Tables::Fast(FastTable::new(page_size, acceleration)),
+            Finder::Fast { acceleration } => {
+                Tables::Fast(FastTable::new(input_per_compaction, acceleration))
+            }
             Finder::Mid => Tables::Mid(MidTables::new()),
             Finder::Chain { .. } => Tables::Hc(HcTables::new(start), Vec::new()),
             Finder::Optimal(_) => Tables::Hc(HcTables::new(start), opt::nodes()),
@@ -153,22 +191,26 @@ impl Encoder {
         Encoder {
             finder,
             tables,
+            strategy,
             history: (!window.is_empty()).then_some(0),
             window,
             base: start,
-            compact_at: COMPACT_PAGES * page_size.min(WINDOW_SIZE),
+            compact_at,
         }
     }
 
     /// Compresses `chunk` into one raw LZ4 block in `out`, which must hold
     /// `compress_bound(chunk.len())` bytes; returns the block length.
     ///
-    /// An empty chunk gives the 1-byte empty block and drops the history: the
-    /// next block refers to nothing before it (see `Compressor::compress`).
+    /// An empty chunk gives the 1-byte empty block. With the double buffer it
+    /// drops the history: the next block refers to nothing before it (see
+    /// `Compressor::compress`); with the ring buffer the history stays.
     pub(crate) fn compress(&mut self, chunk: &[u8], out: &mut [u8]) -> usize {
         if chunk.is_empty() {
             out[0] = 0;
-            self.history = None;
+            if self.strategy == Strategy::DoubleBuffer {
+                self.history = None;
+            }
             return 1;
         }
         // Only the last 64 KiB of history are reachable.
@@ -180,6 +222,9 @@ impl Encoder {
         {
             self.window.drain(..low);
             self.base += low as u32;
+            if let Some(h) = &mut self.history {
+                *h = h.saturating_sub(low);
+            }
             match &mut self.tables {
                 Tables::Fast(table) => table.shift(low),
                 Tables::Mid(tables) => tables.shift(low),
@@ -200,7 +245,12 @@ impl Encoder {
         }
         let start = self.window.len();
         self.window.extend_from_slice(chunk);
-        self.history = Some(start);
+        self.history = match self.strategy {
+            // The next block may refer to this chunk only.
+            Strategy::DoubleBuffer => Some(start),
+            // Everything stays; the 64 KiB limit applies above.
+            Strategy::RingBuffer => Some(self.history.unwrap_or(start)),
+        };
 
         let src = &self.window[..];
         if chunk.len() < MIN_LENGTH {
@@ -347,7 +397,7 @@ mod tests {
             CompressionMode::High { level: 10 },
         ] {
             let start = (REBASE_AT as u32) - 5 * page as u32 - 12_345;
-            let mut encoder = Encoder::starting_at(mode, page, b"", start);
+            let mut encoder = Encoder::starting_at(mode, Strategy::DoubleBuffer, page, b"", start);
             let config = StreamConfig::default()
                 .buffer_size(page)
                 .size_prefix(SizePrefix::OutOfBand);
@@ -372,6 +422,60 @@ mod tests {
         }
     }
 
+    /// Every mode with the ring buffer: a chunk repeating one from 40 KiB
+    /// back (beyond the previous chunk, across an empty chunk) becomes a tiny
+    /// block, nothing older than 64 KiB is referred to, and the window never
+    /// holds more than 64 KiB of history and its room.
+    #[test]
+    fn ring_buffer_reaches_the_last_64k_only() {
+        let page = 1024;
+        let modes = [
+            CompressionMode::Default,
+            CompressionMode::Fast { acceleration: 300 },
+            CompressionMode::High { level: 2 },
+            CompressionMode::High { level: 9 },
+            CompressionMode::High { level: 12 },
+        ];
+        for mode in modes {
+            let config = StreamConfig::default()
+                .buffer_size(page)
+                .size_prefix(SizePrefix::OutOfBand);
+            // Incompressible pages, so only a repeat can shrink a block.
+            let mut state = 0x2545_F491u32;
+            let mut pages: Vec<Vec<u8>> = (0..200)
+                .map(|_| {
+                    (0..page)
+                        .map(|_| {
+                            state ^= state << 13;
+                            state ^= state >> 17;
+                            state ^= state << 5;
+                            state as u8
+                        })
+                        .collect()
+                })
+                .collect();
+            pages[100] = pages[60].clone(); // 40 KiB back: reachable
+            pages[190] = pages[110].clone(); // 80 KiB back: out of reach
+            pages[101] = Vec::new();
+            let mut encoder = Encoder::new(mode, Strategy::RingBuffer, page, b"");
+            let mut decoder = Decompressor::new(config).unwrap();
+            let mut out = vec![0; compress_bound(page)];
+            for (i, chunk) in pages.iter().enumerate() {
+                let len = encoder.compress(chunk, &mut out);
+                assert!(
+                    decoder.decompress(&out[..len]).unwrap() == &chunk[..],
+                    "{mode:?}"
+                );
+                match i {
+                    100 => assert!(len < 40, "{mode:?}: {len}-byte repeat"),
+                    190 => assert!(len > page, "{mode:?}: a match beyond 64 KiB"),
+                    _ => {}
+                }
+                assert!(encoder.window.len() <= WINDOW_SIZE + WINDOW_SIZE.max(page));
+            }
+        }
+    }
+
     /// The fast table's two forms (window indices, absolute positions) give
     /// the same blocks, across compactions, a rebase, a dictionary and an
     /// empty chunk that drops the history.
@@ -384,7 +488,8 @@ mod tests {
                 let start = (REBASE_AT as u32) - (input.len() / 2) as u32 - 777;
                 let mode = CompressionMode::Fast { acceleration };
                 let mut forms = [true, false].map(|absolute| {
-                    let mut encoder = Encoder::starting_at(mode, page, dict, start);
+                    let mut encoder =
+                        Encoder::starting_at(mode, Strategy::DoubleBuffer, page, dict, start);
                     match &mut encoder.tables {
                         Tables::Fast(table) => table.set_absolute(absolute, start),
                         _ => unreachable!("a fast mode has a fast table"),
