@@ -140,8 +140,8 @@ fn writer_streams_decode_like_lz4_flex_and_liblz4() {
         .quickcheck(prop as fn(u64) -> bool);
 }
 
-/// A stream liblz4's double-buffer compressor makes: random page size, mode,
-/// dictionary, chunk sizes and data. Returns its configuration, data and blocks.
+/// A stream liblz4's double-buffer or ring-buffer compressor makes: random
+/// page size, mode, dictionary, chunk sizes and data. Returns its configuration, data and blocks.
 fn liblz4_case(seed: u64) -> (StreamConfig, Vec<u8>, Vec<Vec<u8>>) {
     let mut rng = Rng::new(seed);
     let page = *rng.pick(&[64usize, 1000, 4096, 8192, 65_536, 100_000]);
@@ -158,12 +158,14 @@ fn liblz4_case(seed: u64) -> (StreamConfig, Vec<u8>, Vec<Vec<u8>>) {
         .chance(40)
         .then(|| common::sample("text", 1 + rng.below(80_000), rng.next_u64()));
     let chunk_sizes: Vec<usize> = (0..rng.below(4)).map(|_| 1 + rng.below(page)).collect();
+    let layout = *rng.pick(&[liblz4::Layout::DoubleBuffer, liblz4::Layout::Ring]);
     let options = liblz4::StreamOptions {
         buffer_size: page,
         mode,
         prefix_width: 0,
         dictionary: dictionary.as_deref(),
         end_marker: false,
+        layout,
     };
     let (stream, lengths) = liblz4::compress_stream(&data, &options, &chunk_sizes).unwrap();
     let mut blocks = Vec::new();

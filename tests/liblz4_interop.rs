@@ -14,7 +14,7 @@ mod common;
 
 use std::io::{Read, Write};
 
-use common::liblz4::{self, Mode, StreamOptions};
+use common::liblz4::{self, Layout, Mode, StreamOptions};
 use common::sample;
 use lz4_stream::block::{Compressor, Decompressor};
 use lz4_stream::{Lz4StreamReader, Lz4StreamWriter, SizePrefix, StreamConfig};
@@ -364,6 +364,7 @@ fn liblz4_streams_decode_with_reader_and_decompressor() {
                     prefix_width: prefix,
                     dictionary: None,
                     end_marker: false,
+                    layout: Layout::DoubleBuffer,
                 };
                 let (stream, lengths) = liblz4::compress_stream(&data, &options, &chunks).unwrap();
                 let what = format!("{kind}, page {page}, {mode:?}, {prefix}-byte prefix");
@@ -402,6 +403,7 @@ fn liblz4_streams_with_dictionaries_and_end_marker_decode() {
                 prefix_width: 4,
                 dictionary: Some(&dict),
                 end_marker: true,
+                layout: Layout::DoubleBuffer,
             };
             let (mut stream, _) = liblz4::compress_stream(&data, &options, &chunks).unwrap();
             // The reader stops at the end marker and leaves what follows it.

@@ -1,5 +1,7 @@
-//! liblz4's double-buffer block streaming (`examples/blockStreaming_doubleBuffer.c`)
-//! in-process, through the C library `lz4-sys` builds and links statically.
+//! liblz4's block streaming loops — double buffer
+//! (`examples/blockStreaming_doubleBuffer.c`) and ring buffer
+//! (`examples/blockStreaming_ringBuffer.c`) — in-process, through the C library
+//! `lz4-sys` builds and links statically.
 //!
 //! The reference both for compatibility tests and for benchmarks: the loops
 //! below do what the C example does — two pages of `buffer_size` bytes in one
@@ -9,6 +11,13 @@
 //! example's fixed 4-byte native prefix generalised to python-lz4's 0, 1, 2 or
 //! 4-byte little-endian prefixes, optional preset dictionaries and chunk sizes
 //! other than a full page.
+//!
+//! The ring-buffer loops ([`Layout::Ring`]) do what the other example does:
+//! the compressor copies each chunk right after the previous one into a ring of
+//! 256 KiB + one page and starts again at its front once 256 KiB are used; the
+//! decoder, not synchronised with it, decodes each block right after the
+//! previous one into a ring of `LZ4_decoderRingBufferSize(page)` = 65 536 + 14
+//! + page bytes, starting again at its front when a page might not fit.
 //!
 //! Included by path (`#[path = ".../tests/common/liblz4.rs"] mod liblz4;`) from
 //! tests and benches, so it depends on nothing but `std` and `lz4-sys`.
@@ -29,6 +38,7 @@ mod ffi {
 
     extern "C" {
         pub fn LZ4_compressBound(input_size: c_int) -> c_int;
+        pub fn LZ4_decoderRingBufferSize(max_block_size: c_int) -> c_int;
 
         pub fn LZ4_decompress_safe_usingDict(
             src: *const c_char,
@@ -155,24 +165,41 @@ pub enum Mode {
     Hc(i32),
 }
 
+/// Where the loops put each chunk: liblz4 finds the history by address, so
+/// this decides what a block may refer to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Two pages, used in turn: a block refers to the previous chunk.
+    DoubleBuffer,
+    /// One ring, chunks one after another: a block refers to the last 64 KiB.
+    Ring,
+}
+
+/// The compressor's ring: 256 KiB, as in the example, and one page of slack
+/// (a chunk starts before the 256 KiB mark and may end after it).
+pub const RING_BYTES: usize = 256 * 1024;
+
 /// The liblz4 stream state, whichever compressor owns it.
 enum EncodeState {
     Fast(NonNull<c_void>),
     Hc(NonNull<c_void>, c_int),
 }
 
-/// liblz4's double-buffer compressor: one block per chunk, each chunk copied to
-/// offset 0 of the page after the previous chunk's.
+/// liblz4's block-streaming compressor: one block per chunk. With the double
+/// buffer each chunk is copied to offset 0 of the page after the previous
+/// chunk's; with the ring, right after the previous chunk.
 pub struct Encoder {
     state: EncodeState,
     acceleration: c_int,
     buffer_size: usize,
+    layout: Layout,
     /// Both pages in one allocation, adjacent as in the C example's
-    /// `char inpBuf[2][BLOCK_BYTES]`: liblz4 remembers their addresses between
-    /// calls, so this buffer never moves or shrinks while the stream lives.
+    /// `char inpBuf[2][BLOCK_BYTES]`, or the ring: liblz4 remembers their
+    /// addresses between calls, so this buffer never moves or shrinks while
+    /// the stream lives.
     pages: Box<[u8]>,
-    /// The page the next chunk goes to.
-    page: usize,
+    /// Where the next chunk goes.
+    offset: usize,
     /// The preset dictionary: liblz4 refers to it by address until the first
     /// page replaces it, so it lives (unmoved, on the heap) as long as `self`.
     dictionary: Option<Box<[u8]>>,
@@ -181,9 +208,25 @@ pub struct Encoder {
 }
 
 impl Encoder {
-    /// A stream for pages of `buffer_size` bytes, starting from `dictionary`
-    /// (of which liblz4 uses the last 64 KiB) if given.
+    /// A double-buffer stream for pages of `buffer_size` bytes, starting from
+    /// `dictionary` (of which liblz4 uses the last 64 KiB) if given.
     pub fn new(buffer_size: usize, mode: Mode, dictionary: Option<&[u8]>) -> Encoder {
+        Self::with_layout(Layout::DoubleBuffer, buffer_size, mode, dictionary)
+    }
+
+    /// A ring-buffer stream (`blockStreaming_ringBuffer.c`) for chunks of at
+    /// most `buffer_size` bytes, starting from `dictionary` if given.
+    pub fn ring(buffer_size: usize, mode: Mode, dictionary: Option<&[u8]>) -> Encoder {
+        Self::with_layout(Layout::Ring, buffer_size, mode, dictionary)
+    }
+
+    /// A stream with either layout.
+    pub fn with_layout(
+        layout: Layout,
+        buffer_size: usize,
+        mode: Mode,
+        dictionary: Option<&[u8]>,
+    ) -> Encoder {
         assert!(
             (1..=MAX_INPUT_SIZE).contains(&buffer_size),
             "page size {buffer_size} out of range"
@@ -211,8 +254,9 @@ impl Encoder {
                 Mode::Hc(_) => 1,
             },
             buffer_size,
-            pages: vec![0u8; 2 * buffer_size].into_boxed_slice(),
-            page: 0,
+            layout,
+            pages: vec![0u8; layout_bytes(layout, buffer_size)].into_boxed_slice(),
+            offset: 0,
             dictionary: owned_dictionary(dictionary),
             out: vec![0u8; compress_bound(buffer_size)],
         };
@@ -224,7 +268,7 @@ impl Encoder {
     /// a state to be reused: `LZ4_resetStream_fast` / `LZ4_resetStreamHC_fast`,
     /// then `LZ4_loadDict` / `LZ4_loadDictHC`.
     pub fn reset(&mut self) {
-        self.page = 0;
+        self.offset = 0;
         let (dict_ptr, dict_len) = raw_dictionary(&self.dictionary);
         // SAFETY: the states were created by liblz4 and are live; the dictionary
         // is owned by `self` and stays at its address until `self` is dropped or
@@ -252,17 +296,20 @@ impl Encoder {
         self.buffer_size
     }
 
-    /// Compresses one chunk (1 byte to one page) into one block, returned
-    /// without a size prefix.
+    /// Compresses one chunk (1 byte to one page; the ring also takes an empty
+    /// chunk, as the example's loop would) into one block, returned without a
+    /// size prefix.
     pub fn compress(&mut self, chunk: &[u8]) -> Result<&[u8], String> {
-        if chunk.is_empty() || chunk.len() > self.buffer_size {
+        let least = usize::from(self.layout == Layout::DoubleBuffer);
+        if chunk.len() < least || chunk.len() > self.buffer_size {
             return Err(format!(
-                "chunk of {} bytes: the double-buffer loop takes 1 to {} bytes",
+                "chunk of {} bytes: the {:?} loop takes {least} to {} bytes",
                 chunk.len(),
+                self.layout,
                 self.buffer_size
             ));
         }
-        let start = self.page * self.buffer_size;
+        let start = self.offset;
         let input = &mut self.pages[start..start + chunk.len()];
         input.copy_from_slice(chunk);
         let src = input.as_ptr() as *const c_char;
@@ -293,7 +340,13 @@ impl Encoder {
         if written <= 0 {
             return Err(format!("liblz4 compression failed ({written})"));
         }
-        self.page ^= 1;
+        self.offset = match self.layout {
+            Layout::DoubleBuffer => self.buffer_size - start,
+            // The example's `if (inpOffset >= RING_BUFFER_BYTES -
+            // MESSAGE_MAX_BYTES) inpOffset = 0;`.
+            Layout::Ring if start + chunk.len() >= RING_BYTES => 0,
+            Layout::Ring => start + chunk.len(),
+        };
         Ok(&self.out[..written as usize])
     }
 }
@@ -314,35 +367,69 @@ impl Drop for Encoder {
     }
 }
 
-/// liblz4's double-buffer decoder: each block decoded with
-/// `LZ4_decompress_safe_continue` into the page after the previous block's,
-/// at most one page long. It keeps only those two pages (and the dictionary
-/// until they replace it), like python-lz4's decoder.
+/// The buffer a loop keeps for pages of `buffer_size` bytes.
+fn layout_bytes(layout: Layout, buffer_size: usize) -> usize {
+    match layout {
+        Layout::DoubleBuffer => 2 * buffer_size,
+        Layout::Ring => RING_BYTES + buffer_size,
+    }
+}
+
+/// liblz4's block-streaming decoder: each block decoded with
+/// `LZ4_decompress_safe_continue`, at most one page long. The double-buffer
+/// decoder writes into the page after the previous block's and keeps only
+/// those two pages (and the dictionary until they replace it), like
+/// python-lz4's decoder; the ring decoder writes right after the previous
+/// block into a ring of `LZ4_decoderRingBufferSize(page)` bytes.
 pub struct Decoder {
     stream: NonNull<c_void>,
     buffer_size: usize,
+    layout: Layout,
     /// Both pages in one allocation, adjacent as in the C example's
-    /// `char decBuf[2][BLOCK_BYTES]`; never moved while the stream lives.
+    /// `char decBuf[2][BLOCK_BYTES]`, or the ring; never moved while the
+    /// stream lives.
     pages: Box<[u8]>,
-    page: usize,
+    /// Where the next block's output goes.
+    offset: usize,
     /// liblz4 reads the dictionary in place, so it stays here, unmoved.
     dictionary: Option<Box<[u8]>>,
 }
 
 impl Decoder {
-    /// A decoder for pages of `buffer_size` bytes, starting from `dictionary`.
+    /// A double-buffer decoder for pages of `buffer_size` bytes, starting
+    /// from `dictionary`.
     pub fn new(buffer_size: usize, dictionary: Option<&[u8]>) -> Decoder {
+        Self::with_layout(Layout::DoubleBuffer, buffer_size, dictionary)
+    }
+
+    /// A ring-buffer decoder for blocks of at most `buffer_size` bytes,
+    /// starting from `dictionary`.
+    pub fn ring(buffer_size: usize, dictionary: Option<&[u8]>) -> Decoder {
+        Self::with_layout(Layout::Ring, buffer_size, dictionary)
+    }
+
+    /// A decoder with either layout.
+    pub fn with_layout(layout: Layout, buffer_size: usize, dictionary: Option<&[u8]>) -> Decoder {
         assert!(
             (1..=MAX_INPUT_SIZE).contains(&buffer_size),
             "page size {buffer_size} out of range"
         );
+        let bytes = match layout {
+            Layout::DoubleBuffer => 2 * buffer_size,
+            Layout::Ring => {
+                // SAFETY: a pure function of its argument.
+                let bytes = unsafe { ffi::LZ4_decoderRingBufferSize(c_len(buffer_size)) };
+                usize::try_from(bytes).expect("LZ4_decoderRingBufferSize failed")
+            }
+        };
         // SAFETY: returns a fresh state or null.
         let stream = unsafe { ffi::LZ4_createStreamDecode() };
         let mut decoder = Decoder {
             stream: NonNull::new(stream).expect("LZ4_createStreamDecode failed"),
             buffer_size,
-            pages: vec![0u8; 2 * buffer_size].into_boxed_slice(),
-            page: 0,
+            layout,
+            pages: vec![0u8; bytes].into_boxed_slice(),
+            offset: 0,
             dictionary: owned_dictionary(dictionary),
         };
         decoder.reset();
@@ -351,7 +438,7 @@ impl Decoder {
 
     /// Starts a new stream with the same dictionary (`LZ4_setStreamDecode`).
     pub fn reset(&mut self) {
-        self.page = 0;
+        self.offset = 0;
         let (dict_ptr, dict_len) = raw_dictionary(&self.dictionary);
         // SAFETY: a live state; the dictionary is owned by `self` and unmoved.
         let ok = unsafe { ffi::LZ4_setStreamDecode(self.stream.as_ptr(), dict_ptr, dict_len) };
@@ -363,7 +450,8 @@ impl Decoder {
         self.buffer_size
     }
 
-    /// Decodes one block (no size prefix) into the next page and returns it.
+    /// Decodes one block (no size prefix) into the next page (or the ring)
+    /// and returns its output.
     pub fn decompress(&mut self, block: &[u8]) -> Result<&[u8], String> {
         if block.len() > compress_bound(self.buffer_size) {
             return Err(format!(
@@ -372,7 +460,11 @@ impl Decoder {
                 self.buffer_size
             ));
         }
-        let start = self.page * self.buffer_size;
+        if self.offset + self.buffer_size > self.pages.len() {
+            // The ring: the next block might not fit before the end.
+            self.offset = 0;
+        }
+        let start = self.offset;
         let dst = self.pages[start..start + self.buffer_size].as_mut_ptr() as *mut c_char;
         // SAFETY: src is `block`, dst one page inside `pages`, with capacity one
         // page; the other page and the dictionary are where liblz4 last saw them.
@@ -391,7 +483,10 @@ impl Decoder {
                 block.len()
             ));
         }
-        self.page ^= 1;
+        self.offset = match self.layout {
+            Layout::DoubleBuffer => self.buffer_size - start,
+            Layout::Ring => start + decoded as usize,
+        };
         Ok(&self.pages[start..start + decoded as usize])
     }
 }
@@ -419,6 +514,8 @@ pub struct StreamOptions<'a> {
     pub dictionary: Option<&'a [u8]>,
     /// End the stream with a zero size prefix, as the C example does.
     pub end_marker: bool,
+    /// The double-buffer or the ring-buffer loop.
+    pub layout: Layout,
 }
 
 impl<'a> StreamOptions<'a> {
@@ -431,6 +528,7 @@ impl<'a> StreamOptions<'a> {
             prefix_width: 4,
             dictionary: None,
             end_marker: true,
+            layout: Layout::DoubleBuffer,
         }
     }
 }
@@ -452,9 +550,9 @@ fn push_prefix(out: &mut Vec<u8>, len: usize, width: usize) -> Result<(), String
     Ok(())
 }
 
-/// Compresses `data` as the double-buffer example does, with chunk sizes taken
-/// in turn from `chunk_sizes` (cycled; each clamped to 1..=`buffer_size` and to
-/// what is left; an empty list means full pages).
+/// Compresses `data` as the examples do, with chunk sizes taken in turn from
+/// `chunk_sizes` (cycled; each clamped to 1..=`buffer_size` and to what is
+/// left; an empty list means full pages).
 ///
 /// Returns the stream and the length of each block (prefix excluded), which is
 /// how a caller with `prefix_width == 0` finds the blocks again.
@@ -463,7 +561,12 @@ pub fn compress_stream(
     options: &StreamOptions<'_>,
     chunk_sizes: &[usize],
 ) -> Result<(Vec<u8>, Vec<usize>), String> {
-    let mut encoder = Encoder::new(options.buffer_size, options.mode, options.dictionary);
+    let mut encoder = Encoder::with_layout(
+        options.layout,
+        options.buffer_size,
+        options.mode,
+        options.dictionary,
+    );
     let mut out = Vec::with_capacity(data.len() / 2 + 64);
     let mut lengths = Vec::new();
     let mut sizes = chunk_sizes.iter().cycle();
@@ -498,10 +601,19 @@ pub fn decompress_stream(
     prefix_width: usize,
     dictionary: Option<&[u8]>,
 ) -> Result<Vec<u8>, String> {
+    decompress_stream_with(Decoder::new(buffer_size, dictionary), stream, prefix_width)
+}
+
+/// [`decompress_stream`] with the given decoder (for instance
+/// [`Decoder::ring`]).
+pub fn decompress_stream_with(
+    mut decoder: Decoder,
+    stream: &[u8],
+    prefix_width: usize,
+) -> Result<Vec<u8>, String> {
     if ![1, 2, 4].contains(&prefix_width) {
         return Err(format!("no {prefix_width}-byte size prefix"));
     }
-    let mut decoder = Decoder::new(buffer_size, dictionary);
     let mut out = Vec::with_capacity(stream.len() * 2);
     let mut offset = 0;
     let mut index = 0usize;
@@ -534,14 +646,24 @@ pub fn decompress_stream(
     Ok(out)
 }
 
-/// Decodes a stream without size prefixes, given each block's length.
+/// Decodes a stream without size prefixes, given each block's length, with
+/// the double-buffer loop.
 pub fn decompress_blocks(
     stream: &[u8],
     lengths: &[usize],
     buffer_size: usize,
     dictionary: Option<&[u8]>,
 ) -> Result<Vec<u8>, String> {
-    let mut decoder = Decoder::new(buffer_size, dictionary);
+    decompress_blocks_with(Decoder::new(buffer_size, dictionary), stream, lengths)
+}
+
+/// [`decompress_blocks`] with the given decoder (for instance
+/// [`Decoder::ring`]).
+pub fn decompress_blocks_with(
+    mut decoder: Decoder,
+    stream: &[u8],
+    lengths: &[usize],
+) -> Result<Vec<u8>, String> {
     let mut out = Vec::with_capacity(stream.len() * 2);
     let mut offset = 0;
     for (index, &len) in lengths.iter().enumerate() {
