@@ -13,7 +13,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
-use lz4_stream::{CompressionMode, SizePrefix, StreamConfig, WINDOW_SIZE};
+use lz4_stream::{CompressionMode, SizePrefix, Strategy, StreamConfig, WINDOW_SIZE};
 
 use crate::Failure;
 
@@ -46,6 +46,7 @@ Examples:
   lz4s compress --end-marker data.bin     readable by liblz4's double-buffer example
   lz4s compress -l 9 data.bin             high compression (smaller, slower to write)
   lz4s compress --fast 8 data.bin         faster, larger
+  lz4s compress -B 1K --strategy ring msgs  small pages, 64 KiB of history
   producer | lz4s compress -v - out.lz4s  from stdin, with a summary line";
 
 const DECOMPRESS_EXAMPLES: &str = "\
@@ -104,6 +105,12 @@ pub struct CompressArgs {
     /// choice, 10-12 the slowest and smallest. Example: -l 9
     #[arg(short = 'l', long, value_name = "N")]
     pub level: Option<u8>,
+    /// What a block may refer to: `double` (the previous page only; what
+    /// python-lz4 reads) or `ring` (the last 64 KiB, smaller with small pages;
+    /// read by lz4s and liblz4's ring-buffer decoder, not by python-lz4).
+    /// lz4s decompress reads both. Example: --strategy ring
+    #[arg(long, value_name = "ring|double", default_value = "double", value_parser = parse_strategy)]
+    pub strategy: Strategy,
 }
 
 /// `lz4s decompress`.
@@ -212,7 +219,12 @@ impl CompressArgs {
             .mode(mode)
             .validate()
             .map_err(|err| Failure::Usage(err.to_string()))?;
-        Ok(self.format.config()?.end_marker(self.end_marker).mode(mode))
+        Ok(self
+            .format
+            .config()?
+            .end_marker(self.end_marker)
+            .mode(mode)
+            .strategy(self.strategy))
     }
 }
 
@@ -266,6 +278,18 @@ pub fn parse_prefix(text: &str) -> Result<SizePrefix, String> {
         "4" => Ok(SizePrefix::U32),
         "0" => Err("0 (block sizes kept out of band) cannot be used in a file: a stream file needs in-band size prefixes of 1, 2 or 4 bytes".to_string()),
         _ => Err(format!("'{text}' is not a prefix width: use 1, 2 or 4 (bytes)")),
+    }
+}
+
+/// Parses a history strategy: `ring` or `double` (python-lz4's names
+/// `ring_buffer` and `double_buffer` too).
+pub fn parse_strategy(text: &str) -> Result<Strategy, String> {
+    match text {
+        "ring" | "ring_buffer" => Ok(Strategy::RingBuffer),
+        "double" | "double_buffer" => Ok(Strategy::DoubleBuffer),
+        _ => Err(format!(
+            "'{text}' is not a strategy: use ring (64 KiB of history) or double (the previous page, python-lz4's)"
+        )),
     }
 }
 
@@ -346,6 +370,19 @@ mod tests {
         assert!(parse_prefix("0").unwrap_err().contains("out of band"));
         assert!(parse_prefix("3").is_err());
         assert!(parse_prefix("04").is_err());
+    }
+
+    #[test]
+    fn strategies() {
+        assert_eq!(parse_strategy("ring"), Ok(Strategy::RingBuffer));
+        assert_eq!(parse_strategy("ring_buffer"), Ok(Strategy::RingBuffer));
+        assert_eq!(parse_strategy("double"), Ok(Strategy::DoubleBuffer));
+        assert!(parse_strategy("triple").unwrap_err().contains("use ring"));
+        let cli = Cli::try_parse_from(["lz4s", "compress", "--strategy", "ring"]).unwrap();
+        let Command::Compress(args) = cli.command else {
+            panic!("parsed the wrong subcommand")
+        };
+        assert_eq!(args.config().unwrap().get_strategy(), Strategy::RingBuffer);
     }
 
     #[test]

@@ -1,13 +1,14 @@
-//! liblz4's double-buffer format, written and read in-process by the C
-//! library (through lz4-sys): its zero end marker must read back through
-//! `lz4s decompress`, and `lz4s compress` output must decode with liblz4.
+//! liblz4's double-buffer and ring-buffer formats, written and read
+//! in-process by the C library (through lz4-sys): its zero end marker must
+//! read back through `lz4s decompress`, `lz4s compress` output must decode
+//! with liblz4, and `--strategy ring` output with liblz4's ring decoder.
 
 mod support;
 
 #[path = "../../tests/common/liblz4.rs"]
 mod liblz4;
 
-use liblz4::{Mode, StreamOptions};
+use liblz4::{Decoder, Layout, Mode, StreamOptions};
 use support::{sample, Dir};
 
 /// The option values lz4s takes for these settings.
@@ -49,6 +50,7 @@ fn liblz4_streams_with_end_marker_decompress_exactly() {
                 prefix_width: 4,
                 dictionary: Some(&dictionary),
                 end_marker: true,
+                layout: Layout::DoubleBuffer,
             },
             true,
             &[],
@@ -62,6 +64,7 @@ fn liblz4_streams_with_end_marker_decompress_exactly() {
                 prefix_width: 1,
                 dictionary: None,
                 end_marker: true,
+                layout: Layout::DoubleBuffer,
             },
             false,
             &[1, 100, 239],
@@ -75,6 +78,7 @@ fn liblz4_streams_with_end_marker_decompress_exactly() {
                 prefix_width: 2,
                 dictionary: Some(&dictionary),
                 end_marker: true,
+                layout: Layout::DoubleBuffer,
             },
             true,
             &[4096, 17, 3000],
@@ -116,6 +120,7 @@ fn lz4s_output_decompresses_with_liblz4() {
             prefix_width,
             dictionary: None,
             end_marker,
+            layout: Layout::DoubleBuffer,
         };
         let mut args = vec!["compress".to_string(), "-f".to_string()];
         args.extend(format_args(&options, dict));
@@ -134,5 +139,69 @@ fn lz4s_output_decompresses_with_liblz4() {
         )
         .unwrap();
         assert!(decoded == data, "{args:?}");
+    }
+}
+
+/// `--strategy ring` output decodes with liblz4's ring-buffer loop and with
+/// `lz4s decompress` (which needs no option to read it), and is smaller than
+/// the double buffer's with small pages; liblz4's ring-buffer output reads
+/// back through `lz4s decompress` too.
+#[test]
+fn ring_strategy_both_ways_with_liblz4() {
+    let dir = Dir::new();
+    let dictionary = sample("text", 70_000, 50);
+    dir.write("dict", &dictionary);
+    let data = sample("text", 300_000, 51);
+    dir.write("data", &data);
+    for (buffer_size, dict, mode) in [(1024, false, "--fast=1"), (512, true, "-l9")] {
+        let page = buffer_size.to_string();
+        let mut args = vec!["compress", "-f", "-B", &page];
+        if dict {
+            args.extend(["-D", "dict"]);
+        }
+        dir.run(&[&args[..], &[mode, "data", "double.lz4s"]].concat(), b"")
+            .ok();
+        dir.run(
+            &[
+                &args[..],
+                &[mode, "--strategy", "ring", "data", "ring.lz4s"],
+            ]
+            .concat(),
+            b"",
+        )
+        .ok();
+        let stream = dir.read("ring.lz4s");
+        assert!(stream.len() < dir.read("double.lz4s").len());
+        let decoded = liblz4::decompress_stream_with(
+            Decoder::ring(buffer_size, dict.then_some(&dictionary[..])),
+            &stream,
+            4,
+        )
+        .unwrap();
+        assert!(decoded == data, "{args:?} {mode}");
+        let mut back = vec!["decompress", "-f", "-B", &page];
+        if dict {
+            back.extend(["-D", "dict"]);
+        }
+        dir.run(&[&back[..], &["ring.lz4s", "back"]].concat(), b"")
+            .ok();
+        assert!(dir.read("back") == data, "{args:?} {mode}: lz4s decompress");
+
+        let options = StreamOptions {
+            buffer_size,
+            mode: Mode::Hc(4),
+            prefix_width: 4,
+            dictionary: dict.then_some(&dictionary[..]),
+            end_marker: true,
+            layout: Layout::Ring,
+        };
+        let (stream, _) = liblz4::compress_stream(&data, &options, &[buffer_size, 100]).unwrap();
+        dir.write("theirs.lz4s", &stream);
+        dir.run(&[&back[..], &["theirs.lz4s", "theirs"]].concat(), b"")
+            .ok();
+        assert!(
+            dir.read("theirs") == data,
+            "liblz4's ring stream through lz4s"
+        );
     }
 }
