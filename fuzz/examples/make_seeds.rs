@@ -19,6 +19,8 @@ use lz4_stream_fuzz::setup::{self, patterned, Header};
 const MAX_SEED_STREAM: usize = 24 * 1024;
 const MAX_SEED_DATA: usize = 12 * 1024;
 const MAX_SEED_DICT: usize = 4096;
+/// Where the header's free byte (`Header::misc`) sits.
+const MISC: usize = 7;
 
 struct Case {
     name: String,
@@ -102,11 +104,14 @@ fn main() {
         seed.extend_from_slice(&[0, 0]);
         seed.extend_from_slice(data);
         write("truncation", &case.name, seed);
-        // differential: header, empty plans, data.
+        // differential: header, empty plans, data; once more with the ring
+        // buffer (bit 7 of the header's free byte).
         let mut seed = case.header();
         seed.extend_from_slice(&[0, 0]);
         seed.extend_from_slice(data);
-        write("differential", &case.name, seed);
+        write("differential", &case.name, seed.clone());
+        seed[MISC] |= 0x80;
+        write("differential", &format!("{}-ring", case.name), seed);
     }
     println!(
         "wrote seeds for {} cases to {}",

@@ -1,16 +1,18 @@
 //! The same data through this crate's writer and through liblz4's
-//! double-buffer loop (`LZ4_compress_fast_continue` with the input's
-//! acceleration, or `LZ4_compress_HC_continue` with its level, over two pages
-//! of the configured size, as `blockStreaming_doubleBuffer.c` and python-lz4
-//! do): each side's stream decodes exactly with the other side's decoder
-//! (`LZ4_decompress_safe_continue` over two pages; `Lz4StreamReader`), and
+//! double-buffer or ring-buffer loop (`LZ4_compress_fast_continue` with the
+//! input's acceleration, or `LZ4_compress_HC_continue` with its level, over
+//! two pages of the configured size, as `blockStreaming_doubleBuffer.c` and
+//! python-lz4 do, or over a ring, as `blockStreaming_ringBuffer.c` does; our
+//! writer uses the same `Strategy`): each side's stream decodes exactly with
+//! the other side's decoder (`LZ4_decompress_safe_continue` over two pages or
+//! a ring of `LZ4_decoderRingBufferSize(page)` bytes; `Lz4StreamReader`), and
 //! both streams decode exactly with lz4_flex's block decoder too (each block
 //! with the last 64 KiB of output as its dictionary).
 //!
 //! Input: header (misc bit 0: generated data, bits 1-2: liblz4 fast with
-//! acceleration 1, fast with acceleration `misc >> 3`, or HC at level
-//! `misc >> 3`), our write plan, liblz4's chunk plan (each a length byte and
-//! bytes), then the data.
+//! acceleration 1, fast with acceleration `p`, or HC at level `p`, where `p`
+//! is `(misc >> 3) & 15`; bit 7: the ring buffer), our write plan, liblz4's
+//! chunk plan (each a length byte and bytes), then the data.
 #![no_main]
 
 use arbitrary::Unstructured;
@@ -18,18 +20,25 @@ use libfuzzer_sys::fuzz_target;
 use lz4_stream_fuzz::flex;
 use lz4_stream_fuzz::liblz4::{self, Mode};
 use lz4_stream_fuzz::setup::{self, MAX_WRITE_PAGE};
+use lz4_stream::Strategy;
 use lz4_stream_fuzz::stream::{self, End};
 
 fuzz_target!(|input: &[u8]| {
     let Some((setup, mut rest)) = setup::parse(input, false, MAX_WRITE_PAGE) else {
         return;
     };
-    let config = &setup.config;
+    let strategy = if setup.misc & 0x80 != 0 {
+        Strategy::RingBuffer
+    } else {
+        Strategy::DoubleBuffer
+    };
+    let config = &setup.config.clone().strategy(strategy);
     let page = config.get_buffer_size();
     let width = config.get_size_prefix().width();
+    let param = ((setup.misc >> 3) & 15) as i32;
     let mode = match (setup.misc >> 1) & 3 {
-        2 => Mode::Fast(1 + (setup.misc >> 3) as i32),
-        3 => Mode::High(1 + (setup.misc >> 3) as i32 % 12),
+        2 => Mode::Fast(1 + param),
+        3 => Mode::High(1 + param % 12),
         _ => Mode::Fast(1),
     };
     let plan = setup::section(&mut rest);
@@ -38,7 +47,7 @@ fuzz_target!(|input: &[u8]| {
 
     // Ours, decoded by liblz4.
     let written = stream::write_stream(config, &data, plan, &[]);
-    let mut decoder = liblz4::Decoder::new(page, &setup.dictionary);
+    let mut decoder = liblz4::Decoder::new(page, &setup.dictionary, strategy);
     let mut decoded = Vec::with_capacity(data.len());
     // Where the last block (or the end marker) ends: the stream's end.
     let mut end = 0;
@@ -64,7 +73,7 @@ fuzz_target!(|input: &[u8]| {
     );
 
     // liblz4's, read by ours.
-    let mut encoder = liblz4::Encoder::new(page, &setup.dictionary, mode);
+    let mut encoder = liblz4::Encoder::new(page, &setup.dictionary, mode, strategy);
     let mut chunk_plan = Unstructured::new(chunk_plan);
     let mut theirs = Vec::new();
     let mut pos = 0;

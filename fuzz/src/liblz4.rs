@@ -1,13 +1,19 @@
-//! liblz4's double-buffer streaming loop (`blockStreaming_doubleBuffer.c`,
+//! liblz4's streaming loops. Double buffer (`blockStreaming_doubleBuffer.c`,
 //! and what python-lz4's `lz4.stream` does): each chunk is copied into the
 //! next of two pages and compressed with `LZ4_compress_fast_continue` (or
 //! `LZ4_compress_HC_continue`); each block is decoded into the next of two
-//! pages with `LZ4_decompress_safe_continue`.
+//! pages with `LZ4_decompress_safe_continue`. Ring buffer
+//! (`blockStreaming_ringBuffer.c`): each chunk goes right after the previous
+//! one in a ring of 256 KiB + one page, and each block is decoded right after
+//! the previous one in a ring of `LZ4_decoderRingBufferSize(page)` bytes, not
+//! synchronised with the encoder's.
 //!
 //! lz4-sys builds and links liblz4 but does not declare every streaming
 //! function; the missing ones are declared here with liblz4's signatures.
 
 use std::os::raw::{c_char, c_int, c_void};
+
+use lz4_stream::Strategy;
 
 use lz4_sys::{
     LZ4StreamDecode, LZ4StreamEncode, LZ4_createStream, LZ4_createStreamDecode,
@@ -15,6 +21,7 @@ use lz4_sys::{
 };
 
 extern "C" {
+    fn LZ4_decoderRingBufferSize(max_block_size: c_int) -> c_int;
     fn LZ4_decompress_safe_usingDict(
         src: *const c_char,
         dst: *mut c_char,
@@ -84,21 +91,27 @@ enum Stream {
     High(*mut c_void),
 }
 
-/// liblz4's double-buffer compressor.
+/// The compressor's ring, as in the example: 256 KiB, and one page of slack.
+const RING_BYTES: usize = 256 * 1024;
+
+/// liblz4's double-buffer or ring-buffer compressor.
 pub struct Encoder {
     stream: Stream,
-    /// Two pages, never reallocated: liblz4 keeps pointers into them.
+    strategy: Strategy,
+    /// Two pages or the ring, never reallocated: liblz4 keeps pointers into it.
     pages: Box<[u8]>,
     page: usize,
-    next: usize,
+    /// Where the next chunk goes.
+    offset: usize,
     /// The dictionary, kept alive and in place: liblz4 refers to it.
     _dictionary: Box<[u8]>,
     out: Vec<u8>,
 }
 
 impl Encoder {
-    /// A compressor for `page`-byte pages with a preset dictionary (empty for none).
-    pub fn new(page: usize, dictionary: &[u8], mode: Mode) -> Encoder {
+    /// A compressor for `page`-byte pages with a preset dictionary (empty for
+    /// none), with the double-buffer or the ring-buffer loop.
+    pub fn new(page: usize, dictionary: &[u8], mode: Mode, strategy: Strategy) -> Encoder {
         assert!(page > 0 && page <= 0x7E00_0000);
         let dictionary: Box<[u8]> = dictionary.into();
         // SAFETY: the streams are created and checked here and freed in Drop;
@@ -132,11 +145,16 @@ impl Encoder {
                 }
             }
         };
+        let bytes = match strategy {
+            Strategy::DoubleBuffer => 2 * page,
+            Strategy::RingBuffer => RING_BYTES + page,
+        };
         Encoder {
             stream,
-            pages: vec![0u8; 2 * page].into_boxed_slice(),
+            strategy,
+            pages: vec![0u8; bytes].into_boxed_slice(),
             page,
-            next: 0,
+            offset: 0,
             _dictionary: dictionary,
             out: vec![0u8; compress_bound(page)],
         }
@@ -145,9 +163,14 @@ impl Encoder {
     /// Compresses one chunk (1 to `page` bytes) into one block, without prefix.
     pub fn compress(&mut self, chunk: &[u8]) -> &[u8] {
         assert!(!chunk.is_empty() && chunk.len() <= self.page);
-        let start = self.next * self.page;
+        let start = self.offset;
         self.pages[start..start + chunk.len()].copy_from_slice(chunk);
-        self.next ^= 1;
+        self.offset = match self.strategy {
+            Strategy::DoubleBuffer => self.page - start,
+            // The example wraps once 256 KiB are used.
+            Strategy::RingBuffer if start + chunk.len() >= RING_BYTES => 0,
+            Strategy::RingBuffer => start + chunk.len(),
+        };
         let src = self.pages[start..].as_ptr().cast::<c_char>();
         let dst = self.out.as_mut_ptr().cast::<c_char>();
         let (len, cap) = (chunk.len() as c_int, self.out.len() as c_int);
@@ -186,18 +209,22 @@ impl Drop for Encoder {
     }
 }
 
-/// liblz4's double-buffer decompressor.
+/// liblz4's double-buffer or ring-buffer decompressor.
 pub struct Decoder {
     stream: *mut LZ4StreamDecode,
+    strategy: Strategy,
+    /// Two pages or the ring, never reallocated: liblz4 keeps pointers into it.
     pages: Box<[u8]>,
     page: usize,
-    next: usize,
+    /// Where the next block's output goes.
+    offset: usize,
     _dictionary: Box<[u8]>,
 }
 
 impl Decoder {
-    /// A decompressor for `page`-byte pages with a preset dictionary (empty for none).
-    pub fn new(page: usize, dictionary: &[u8]) -> Decoder {
+    /// A decompressor for `page`-byte pages with a preset dictionary (empty
+    /// for none), with the double-buffer or the ring-buffer loop.
+    pub fn new(page: usize, dictionary: &[u8], strategy: Strategy) -> Decoder {
         let dictionary: Box<[u8]> = dictionary.into();
         // SAFETY: created and checked here, freed in Drop; the dictionary stays
         // in place as long as the stream.
@@ -207,21 +234,31 @@ impl Decoder {
             LZ4_setStreamDecode(stream, dictionary.as_ptr(), dictionary.len() as c_int);
             stream
         };
+        let bytes = match strategy {
+            Strategy::DoubleBuffer => 2 * page,
+            // SAFETY: a pure function of its argument.
+            Strategy::RingBuffer => unsafe { LZ4_decoderRingBufferSize(page as c_int) } as usize,
+        };
         Decoder {
             stream,
-            pages: vec![0u8; 2 * page].into_boxed_slice(),
+            strategy,
+            pages: vec![0u8; bytes].into_boxed_slice(),
             page,
-            next: 0,
+            offset: 0,
             _dictionary: dictionary,
         }
     }
 
-    /// Decodes one block into the next page; `None` when liblz4 rejects it.
+    /// Decodes one block into the next page (or the ring); `None` when
+    /// liblz4 rejects it.
     pub fn decompress(&mut self, block: &[u8]) -> Option<&[u8]> {
-        let start = self.next * self.page;
-        self.next ^= 1;
+        if self.offset + self.page > self.pages.len() {
+            // The ring: the next block might not fit before the end.
+            self.offset = 0;
+        }
+        let start = self.offset;
         let dst = self.pages[start..].as_mut_ptr();
-        // SAFETY: dst has room for one page; the previous page is in place.
+        // SAFETY: dst has room for one page; the history is in place.
         let n = unsafe {
             LZ4_decompress_safe_continue(
                 self.stream,
@@ -234,6 +271,10 @@ impl Decoder {
         if n < 0 {
             return None;
         }
+        self.offset = match self.strategy {
+            Strategy::DoubleBuffer => self.page - start,
+            Strategy::RingBuffer => start + n as usize,
+        };
         Some(&self.pages[start..start + n as usize])
     }
 }
