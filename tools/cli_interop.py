@@ -44,6 +44,8 @@ def py_compress(data, buffer_size, store, dictionary, mode, chunks):
 
 def size_arg(buffer_size, rng):
     """-B's value, with a K suffix now and then to exercise the parser."""
+    if 4 <= buffer_size <= 7:
+        return "%dB" % buffer_size  # plain 4 to 7 are lz4's block-size IDs
     if buffer_size % 1024 == 0 and rng.random() < 0.5:
         return "%dK" % (buffer_size // 1024)
     return str(buffer_size)

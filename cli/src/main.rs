@@ -8,17 +8,18 @@
 
 mod args;
 mod files;
+mod plan;
 mod report;
 
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
 use lz4_stream::{Lz4StreamReader, Lz4StreamWriter, StreamConfig};
 
-use crate::args::{Cli, Command, CompressArgs, DecompressArgs, FileArgs};
+use crate::args::Cli;
 use crate::files::{Input, Output};
+use crate::plan::{Destination, Job, Operation, Plan};
 use crate::report::{Counts, Report};
 
 /// Size of the read and write buffers: large enough that system calls are
@@ -69,7 +70,7 @@ fn main() -> ExitCode {
         std::process::exit(130);
     });
 
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::try_parse_from(args::expand_level_flags(std::env::args_os())) {
         Ok(cli) => cli,
         Err(err) => {
             // --help and --version come here too, with status 0. A closed
@@ -78,12 +79,30 @@ fn main() -> ExitCode {
             return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
         }
     };
-    let result = match &cli.command {
-        Command::Compress(args) => compress(args),
-        Command::Decompress(args) => decompress(args),
-    };
+    let mut failed = false;
+    let result = Plan::new(&cli).and_then(|plan| {
+        check_terminals(&plan)?;
+        if !plan.quiet {
+            for warning in &plan.warnings {
+                let _ = writeln!(io::stderr(), "lz4s: warning: {warning}");
+            }
+        }
+        // A failed input does not stop the others (as with gzip, zstd and
+        // lz4); the exit status says that one failed.
+        for job in &plan.jobs {
+            match run_job(&plan, job) {
+                Err(Failure::Runtime(message)) => {
+                    let _ = writeln!(io::stderr(), "lz4s: {message}");
+                    failed = true;
+                }
+                other => other?,
+            }
+        }
+        Ok(())
+    });
     match result {
-        Ok(()) | Err(Failure::BrokenPipe) => ExitCode::SUCCESS,
+        Ok(()) | Err(Failure::BrokenPipe) if !failed => ExitCode::SUCCESS,
+        Ok(()) | Err(Failure::BrokenPipe) => ExitCode::from(1),
         Err(Failure::Runtime(message)) => {
             let _ = writeln!(io::stderr(), "lz4s: {message}");
             ExitCode::from(1)
@@ -95,65 +114,78 @@ fn main() -> ExitCode {
     }
 }
 
-/// INPUT and OUTPUT as paths, `None` meaning stdin / stdout; a missing OUTPUT
-/// is derived from INPUT by `default_output`.
-fn resolve_paths(
-    files: &FileArgs,
-    default_output: impl FnOnce(&Path) -> Result<PathBuf, Failure>,
-) -> Result<(Option<PathBuf>, Option<PathBuf>), Failure> {
-    let input = (!args::is_std(&files.input))
-        .then(|| files.input.clone())
-        .flatten();
-    let output = match (&files.output, &input) {
-        (Some(_), _) if args::is_std(&files.output) => None,
-        (Some(output), _) => Some(output.clone()),
-        (None, None) => None,
-        (None, Some(input)) => Some(default_output(input)?),
-    };
-    Ok((input, output))
-}
-
-/// Opens INPUT and OUTPUT and sets up reporting.
-fn open(
-    files: &FileArgs,
-    input: Option<&Path>,
-    output: Option<&Path>,
-    compressing: bool,
-) -> Result<(Input, String, Output, Report), Failure> {
-    let (input, input_name, input_size) = Input::open(input)?;
-    let output = match output {
-        None => Output::stdout(),
-        Some(path) => Output::file(path, files.force)?,
-    };
-    let report = Report::new(
-        format!("{input_name} -> {}", output.name()),
-        compressing,
-        files.quiet,
-        files.verbose,
-        input_size,
-    );
-    Ok((input, input_name, output, report))
-}
-
-fn compress(options: &CompressArgs) -> Result<(), Failure> {
-    let files = &options.files;
-    let (input, output) = resolve_paths(files, |input| Ok(args::compressed_name(input)))?;
-    let config = options.config()?;
-    // Compressed bytes on a terminal are noise that can upset it; gzip and
-    // lz4 refuse this too unless forced.
-    if output.is_none() && !files.force && io::stdout().is_terminal() {
+/// Compressed data on a terminal is noise that can upset it, and a stream
+/// typed at one is surely a mistake; gzip and lz4 refuse both unless forced.
+fn check_terminals(plan: &Plan) -> Result<(), Failure> {
+    if plan.force {
+        return Ok(());
+    }
+    let compressing = plan.operation == Operation::Compress;
+    let to_stdout = plan.jobs.iter().any(|j| j.output == Destination::Stdout);
+    if compressing && to_stdout && io::stdout().is_terminal() {
         return Err(Failure::Runtime(
-            "(stdout): is a terminal; not writing compressed data to it (redirect stdout, give OUTPUT, or use -f)".into(),
+            "(stdout): is a terminal; not writing compressed data to it (redirect stdout, give an output file, or use -f)".into(),
         ));
     }
-    let (input, input_name, output, mut report) =
-        open(files, input.as_deref(), output.as_deref(), true)?;
-    let result = compress_stream(input, &input_name, output, config, &mut report);
+    let from_stdin = plan.jobs.iter().any(|j| j.input.is_none());
+    if !compressing && from_stdin && io::stdin().is_terminal() {
+        return Err(Failure::Runtime(
+            "(stdin): is a terminal; not reading compressed data from it (redirect stdin, give a FILE, or use -f)".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// One input to its output; then, with `--rm`, the input file goes.
+fn run_job(plan: &Plan, job: &Job) -> Result<(), Failure> {
+    let input = Input::open(job.input.as_deref())?;
+    let input_name = input.name().to_string();
+    let input_size = input.regular_file().map(|m| m.len());
+    let output = match &job.output {
+        Destination::Stdout => Output::stdout(),
+        Destination::Discard => Output::discard(),
+        Destination::File(path) => Output::file(path, plan.force, &input)?,
+    };
+    let label = match job.output {
+        Destination::Discard => input_name.clone(),
+        _ => format!("{input_name} -> {}", output.name()),
+    };
+    let compressing = plan.operation == Operation::Compress;
+    let mut report = Report::new(label, compressing, plan.quiet, plan.verbose, input_size);
+    let remove = plan.remove_inputs && output.is_regular_file();
+    type Stream =
+        fn(Input, &str, Output, StreamConfig, &mut Report, bool) -> Result<Counts, Failure>;
+    let stream: Stream = if compressing {
+        compress_stream
+    } else {
+        decompress_stream
+    };
+    let result = stream(
+        input,
+        &input_name,
+        output,
+        plan.config.clone(),
+        &mut report,
+        remove,
+    );
     match result {
         Ok(counts) => report.finish(counts),
         Err(_) => report.clear(),
     }
-    result.map(|_| ())
+    result?;
+    match &job.input {
+        Some(path) if remove && input_size.is_some() => {
+            std::fs::remove_file(path).map_err(|err| Failure::io(&input_name, err))
+        }
+        Some(_) if remove && !plan.quiet => {
+            let _ = writeln!(
+                io::stderr(),
+                "lz4s: warning: {input_name}: not a regular file; not removed"
+            );
+            Ok(())
+        }
+        _ => Ok(()),
+    }
 }
 
 fn compress_stream(
@@ -162,6 +194,7 @@ fn compress_stream(
     output: Output,
     config: StreamConfig,
     report: &mut Report,
+    durable: bool,
 ) -> Result<Counts, Failure> {
     let target = output.target().clone();
     let mut writer = Lz4StreamWriter::with_config(
@@ -193,24 +226,8 @@ fn compress_stream(
         .into_inner()
         .map_err(|err| target.error(err.into_error()))?;
     counts.packed = counting.count;
-    counting.inner.commit()?;
+    counting.inner.commit(durable)?;
     Ok(counts)
-}
-
-fn decompress(options: &DecompressArgs) -> Result<(), Failure> {
-    let files = &options.files;
-    let (input, output) = resolve_paths(files, |input| {
-        args::decompressed_name(input).map_err(Failure::Usage)
-    })?;
-    let config = options.format.config()?;
-    let (input, input_name, output, mut report) =
-        open(files, input.as_deref(), output.as_deref(), false)?;
-    let result = decompress_stream(input, &input_name, output, config, &mut report);
-    match result {
-        Ok(counts) => report.finish(counts),
-        Err(_) => report.clear(),
-    }
-    result.map(|_| ())
 }
 
 fn decompress_stream(
@@ -219,6 +236,7 @@ fn decompress_stream(
     output: Output,
     config: StreamConfig,
     report: &mut Report,
+    durable: bool,
 ) -> Result<Counts, Failure> {
     let mut reader = Lz4StreamReader::with_config(
         BufReader::with_capacity(IO_BUFFER, Counting::new(input)),
@@ -265,7 +283,7 @@ fn decompress_stream(
         let (err, writer) = err.into_parts();
         writer.get_ref().target().error(err)
     })?;
-    output.commit()?;
+    output.commit(durable)?;
     Ok(counts)
 }
 

@@ -153,7 +153,7 @@ fn ring_strategy_both_ways_with_liblz4() {
     dir.write("dict", &dictionary);
     let data = sample("text", 300_000, 51);
     dir.write("data", &data);
-    for (buffer_size, dict, mode) in [(1024, false, "--fast=1"), (512, true, "-l9")] {
+    for (buffer_size, dict, mode) in [(1024, false, "--fast=1"), (512, true, "-9")] {
         let page = buffer_size.to_string();
         let mut args = vec!["compress", "-f", "-B", &page];
         if dict {

@@ -3,14 +3,24 @@
 
 use std::fs;
 use std::io::Write;
+
+use lz4_stream::{Lz4StreamWriter, StreamConfig};
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::thread;
 
-#[path = "../../../tests/common/sample.rs"]
+// The package's own copy of the library's test-data generator: the
+// published lz4s crate's tests must build from its own files.
 mod sample;
 
 pub use sample::sample;
+
+/// `data` as the library writes it with `config`: what lz4s must write.
+pub fn compress_with(data: &[u8], config: StreamConfig) -> Vec<u8> {
+    let mut writer = Lz4StreamWriter::with_config(Vec::new(), config).unwrap();
+    writer.write_all(data).unwrap();
+    writer.finish().unwrap()
+}
 
 /// The binary under test.
 pub const LZ4S: &str = env!("CARGO_BIN_EXE_lz4s");
