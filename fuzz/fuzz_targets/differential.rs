@@ -17,10 +17,10 @@
 
 use arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
+use lz4_stream::Strategy;
 use lz4_stream_fuzz::flex;
 use lz4_stream_fuzz::liblz4::{self, Mode};
 use lz4_stream_fuzz::setup::{self, MAX_WRITE_PAGE};
-use lz4_stream::Strategy;
 use lz4_stream_fuzz::stream::{self, End};
 
 fuzz_target!(|input: &[u8]| {

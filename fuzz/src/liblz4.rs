@@ -236,8 +236,11 @@ impl Decoder {
         };
         let bytes = match strategy {
             Strategy::DoubleBuffer => 2 * page,
-            // SAFETY: a pure function of its argument.
-            Strategy::RingBuffer => unsafe { LZ4_decoderRingBufferSize(page as c_int) } as usize,
+            Strategy::RingBuffer => {
+                // SAFETY: a pure function of its argument.
+                let bytes = unsafe { LZ4_decoderRingBufferSize(page as c_int) };
+                usize::try_from(bytes).expect("LZ4_decoderRingBufferSize failed")
+            }
         };
         Decoder {
             stream,
