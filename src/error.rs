@@ -32,7 +32,15 @@ pub enum Error {
     },
 
     /// The stream is not a valid LZ4 block stream for this configuration.
-    #[error("corrupt stream at block {block}{}: {kind}", offset_suffix(*.offset))]
+    ///
+    /// The stream has no header, so a reader configured unlike the writer
+    /// sees corruption; the message names the setting most likely to differ
+    /// when the kind of corruption points to one.
+    #[error(
+        "corrupt stream at block {block}{}: {kind}; {}",
+        offset_suffix(*.offset),
+        kind.likely_cause()
+    )]
     Corrupt {
         /// Index (from 0) of the offending block in the stream.
         block: u64,
@@ -179,9 +187,45 @@ pub enum Corruption {
         /// The configured page size.
         buffer_size: usize,
     },
-    /// The block is not valid LZ4 (a bad offset, a length past the input, ...).
+    /// A match refers to data before the start of the history: the writer
+    /// had history (a dictionary) this reader does not.
+    #[error("invalid LZ4 block: match offset {offset} at byte {at} reaches before the start of the history ({available} bytes available)")]
+    OffsetBeforeHistory {
+        /// Where the offset is in the block.
+        at: usize,
+        /// The match offset.
+        offset: usize,
+        /// Bytes of history (dictionary and output) there were to refer to.
+        available: usize,
+    },
+    /// The block is not valid LZ4 (a length past the input, a zero offset,
+    /// ...).
     #[error("invalid LZ4 block: {0}")]
     InvalidBlock(String),
+}
+
+impl Corruption {
+    /// The reader setting most likely to differ from the writer's when the
+    /// data itself is intact, as a clause for [`Error::Corrupt`]'s message.
+    fn likely_cause(&self) -> &'static str {
+        match self {
+            // A narrower page than the writer's, or a prefix that takes block
+            // bytes for length bytes, announces blocks no page can need.
+            Corruption::BlockTooLarge { .. } => {
+                "if the data is intact, the page size or the size-prefix width differs from the writer's"
+            }
+            Corruption::PageOverflow { .. } => {
+                "if the data is intact, the page size is smaller than the writer's"
+            }
+            Corruption::OffsetBeforeHistory { .. } => {
+                "if the data is intact, the dictionary differs from the writer's (or the writer used one and the reader has none)"
+            }
+            // Blocks cut in the wrong places decode as garbage.
+            Corruption::InvalidBlock(_) => {
+                "if the data is intact, the size-prefix width, page size or dictionary differs from the writer's"
+            }
+        }
+    }
 }
 
 /// Why a [`StreamConfig`](crate::StreamConfig) was rejected.

@@ -317,7 +317,7 @@ fn read_to_end_resumes_after_errors_anywhere() {
     let data = common::sample("text", 1_500_000, 21);
     let config = StreamConfig::default()
         .buffer_size(8192)
-        .dictionary(data[300_000..380_000].to_vec());
+        .dictionary(&data[300_000..380_000]);
     let source = Trickle {
         data: common::compress(&config, &data),
         pos: 0,

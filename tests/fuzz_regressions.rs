@@ -47,7 +47,7 @@ fn match_that_cannot_fit_a_one_byte_page_is_corrupt() {
     let config = StreamConfig::default()
         .buffer_size(1)
         .size_prefix(SizePrefix::U8)
-        .dictionary(b"the".to_vec());
+        .dictionary(b"the");
     let mut decompressor = Decompressor::new(config).unwrap();
     let block = [1, 1, 0, 0, 1, 0, 0, 1, 0, 0];
     match decompressor.decompress(&block) {

@@ -180,11 +180,22 @@ fn a_match_before_the_start_of_history_is_corrupt() {
         Error::Corrupt {
             block: 0,
             offset: None,
-            kind: Corruption::InvalidBlock(_)
+            kind: Corruption::OffsetBeforeHistory {
+                offset: 5,
+                available: 1,
+                ..
+            }
         }
     ));
+    // The message names the likeliest cause.
+    assert!(
+        err.to_string().ends_with(
+            "; if the data is intact, the dictionary differs from the writer's (or the writer used one and the reader has none)"
+        ),
+        "{err}"
+    );
     // With a 4-byte dictionary the match is valid: it copies "dict".
-    let config = StreamConfig::default().dictionary(b"dict".to_vec());
+    let config = StreamConfig::default().dictionary(b"dict");
     let mut d = Decompressor::new(config).unwrap();
     let block = [0x10u8, b'a', 0x05, 0x00, 0x50, b'x', b'y', b'z', b'w', b'v'];
     assert_eq!(d.decompress(&block).unwrap(), b"adictxyzwv");
@@ -390,5 +401,54 @@ fn write_after_finish_is_an_error() {
     assert_eq!(
         read_all(&StreamConfig::default(), &stream).unwrap(),
         b"data"
+    );
+}
+
+/// A reader configured unlike the writer sees corruption; the error names
+/// the setting that most likely differs.
+#[test]
+fn mismatched_settings_are_named_in_the_error() {
+    let data = common::sample("text", 200_000, 21);
+    let read = |stream: &[u8], config: StreamConfig| -> String {
+        let err = read_all(&config, stream).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidData, "{err}");
+        err.to_string()
+    };
+    let default = StreamConfig::default();
+    let stream = compress(&default, &data);
+    // Smaller pages than the writer's: the first block is too big for one.
+    let message = read(&stream, default.clone().buffer_size(4096));
+    assert!(
+        message.starts_with("corrupt stream at block 0 (stream offset 0): size prefix announces")
+            && message.ends_with("; if the data is intact, the page size or the size-prefix width differs from the writer's"),
+        "{message}"
+    );
+    // Small blocks of long runs: they fit the reader's smaller page's bound
+    // but decode to more than its page.
+    let zeros = compress(&default, &[0u8; 65_536]);
+    let message = read(&zeros, default.clone().buffer_size(4096));
+    assert!(
+        message.ends_with("; if the data is intact, the page size is smaller than the writer's"),
+        "{message}"
+    );
+    // A prefix wider than the writer's takes block bytes for length bytes.
+    let narrow = default
+        .clone()
+        .buffer_size(8192)
+        .size_prefix(SizePrefix::U16);
+    let stream = compress(&narrow, &data);
+    let message = read(&stream, default.clone().buffer_size(8192));
+    assert!(
+        message.contains("the page size or the size-prefix width differs"),
+        "{message}"
+    );
+    // The writer's dictionary is missing.
+    let dictionary = data[..30_000].to_vec();
+    let stream = compress(&default.clone().dictionary(&dictionary), &data[30_000..]);
+    let message = read(&stream, default);
+    assert!(
+        message.contains("reaches before the start of the history")
+            && message.ends_with("the dictionary differs from the writer's (or the writer used one and the reader has none)"),
+        "{message}"
     );
 }

@@ -121,7 +121,7 @@ fn config(buffer_size: usize, prefix: SizePrefix, dict: Option<&[u8]>) -> Stream
         .buffer_size(buffer_size)
         .size_prefix(prefix);
     match dict {
-        Some(dict) => config.dictionary(dict.to_vec()),
+        Some(dict) => config.dictionary(dict),
         None => config,
     }
 }

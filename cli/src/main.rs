@@ -249,7 +249,9 @@ fn decompress_stream(
         // Hand out each decoded page straight from the reader's window.
         let chunk = match reader.fill_buf() {
             Ok(chunk) => chunk,
-            Err(err) => return Err(input_failure(input_name, err)),
+            // The library's message names the likeliest cause of corruption
+            // (a page size, prefix width or dictionary unlike the writer's).
+            Err(err) => return Err(Failure::io(input_name, err)),
         };
         if chunk.is_empty() {
             break;
@@ -285,18 +287,6 @@ fn decompress_stream(
     })?;
     output.commit(durable)?;
     Ok(counts)
-}
-
-/// A read error while decompressing: I/O, or a corrupt or truncated stream.
-/// Corruption is most often a wrong -B, -p or -D, so say so.
-fn input_failure(name: &str, err: io::Error) -> Failure {
-    if err.kind() == io::ErrorKind::InvalidData {
-        Failure::Runtime(format!(
-            "{name}: {err} (if the data is intact, -B, -p and -D differ from the writer's)"
-        ))
-    } else {
-        Failure::io(name, err)
-    }
 }
 
 /// Counts the bytes that pass through, for progress and the summary.

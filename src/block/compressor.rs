@@ -1,5 +1,7 @@
 //! Block-level compression: one chunk in, one prefixed block out.
 
+use std::fmt;
+
 use crate::codec::encode::Encoder;
 use crate::config::StreamConfig;
 use crate::error::Error;
@@ -30,7 +32,6 @@ use crate::error::Error;
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug)]
 pub struct Compressor {
     config: StreamConfig,
     /// The LZ4 encoder for the configured mode; it keeps the previous chunk
@@ -117,5 +118,57 @@ impl Compressor {
     /// writer drains it from here, so compressed bytes are never copied).
     pub(crate) fn last_block(&self) -> &[u8] {
         &self.out[..self.out_len]
+    }
+}
+
+impl fmt::Debug for Compressor {
+    /// Configuration, encoder state and the last block's length: a few
+    /// lines, not the page and the match tables.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Compressor")
+            .field("config", &self.config)
+            .field("encoder", &self.encoder)
+            .field("last_block_len", &self.out_len)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::CompressionMode;
+
+    #[test]
+    fn debug_is_short_whatever_was_compressed() {
+        for mode in [
+            CompressionMode::Default,
+            CompressionMode::High { level: 2 },
+            CompressionMode::High { level: 9 },
+            CompressionMode::High { level: 12 },
+        ] {
+            let config = StreamConfig::default()
+                .mode(mode)
+                .dictionary(vec![7u8; 70_000]);
+            let mut compressor = Compressor::new(config).unwrap();
+            let data: Vec<u8> = (0..3 * 65_536u32).map(|i| (i % 251) as u8).collect();
+            for chunk in data.chunks(65_536) {
+                compressor.compress(chunk).unwrap();
+            }
+            let debug = format!("{compressor:?}");
+            assert!(
+                debug.len() < 600,
+                "{mode:?}: {} chars: {debug}",
+                debug.len()
+            );
+            for part in [
+                "Compressor { config: StreamConfig { buffer_size: 65536",
+                "dictionary_len: Some(70000)",
+                "encoder: Encoder { finder: ",
+                "history_len: 65536",
+                &format!("last_block_len: {}", compressor.last_block().len()),
+            ] {
+                assert!(debug.contains(part), "{part:?} not in {debug}");
+            }
+        }
     }
 }

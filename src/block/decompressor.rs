@@ -1,5 +1,6 @@
 //! Block-level decompression: size prefixes in, chunks out, history kept.
 
+use std::fmt;
 use std::ops::Range;
 
 use crate::block::window::Window;
@@ -40,7 +41,6 @@ use crate::limits::WINDOW_SIZE;
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug)]
 pub struct Decompressor {
     config: StreamConfig,
     /// Earlier output and room for the next block, in one buffer, so a block
@@ -253,6 +253,15 @@ impl Decompressor {
             BlockError::PageOverflow => Corruption::PageOverflow {
                 buffer_size: self.config.get_buffer_size(),
             },
+            BlockError::OffsetBeforeHistory {
+                at,
+                offset,
+                available,
+            } => Corruption::OffsetBeforeHistory {
+                at,
+                offset,
+                available,
+            },
             other => Corruption::InvalidBlock(other.to_string()),
         }
     }
@@ -283,5 +292,49 @@ impl Decompressor {
     /// Bytes allocated for the history window.
     pub fn window_capacity(&self) -> usize {
         self.window.capacity()
+    }
+}
+
+impl fmt::Debug for Decompressor {
+    /// Configuration, blocks decoded and the window's state: a few lines,
+    /// not the 64 KiB of history.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Decompressor")
+            .field("config", &self.config)
+            .field("blocks_decoded", &self.blocks)
+            .field("window", &self.window)
+            .field("last_chunk_len", &self.last.len())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::block::Compressor;
+
+    #[test]
+    fn debug_is_short_whatever_was_decoded() {
+        let config = StreamConfig::default()
+            .buffer_size(8192)
+            .dictionary(vec![3u8; 70_000]);
+        let mut compressor = Compressor::new(config.clone()).unwrap();
+        let mut decompressor = Decompressor::new(config).unwrap();
+        let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        for chunk in data.chunks(8192) {
+            let block = compressor.compress(chunk).unwrap();
+            let block = decompressor.get_block(block).unwrap();
+            decompressor.decompress(block).unwrap();
+        }
+        let debug = format!("{decompressor:?}");
+        assert!(debug.len() < 400, "{} chars: {debug}", debug.len());
+        for part in [
+            "Decompressor { config: StreamConfig { buffer_size: 8192",
+            "blocks_decoded: 25",
+            "window: Window { kept_len: ",
+            &format!("last_chunk_len: {}", 200_000 - 24 * 8192),
+        ] {
+            assert!(debug.contains(part), "{part:?} not in {debug}");
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! dictionary) followed by free room for the next pages, in one allocation, so
 //! each block decodes in place right after the history it refers to.
 
+use std::fmt;
 use std::ops::Range;
 
 use crate::codec::decode::WILD_MARGIN;
@@ -23,7 +24,6 @@ const ONE_PAGE_SLACK_FROM: usize = 16 << 20;
 /// `buf[..end]` is everything decoded so far that is still kept (of which only
 /// the last [`WINDOW_SIZE`] bytes can be referred to); `buf[end..]` is free,
 /// and the decoder may scribble over it.
-#[derive(Debug)]
 pub(crate) struct Window {
     buf: Vec<u8>,
     end: usize,
@@ -135,6 +135,17 @@ impl Window {
     /// Bytes allocated for the window (for memory tests and docs).
     pub(crate) fn capacity(&self) -> usize {
         self.buf.capacity()
+    }
+}
+
+impl fmt::Debug for Window {
+    /// Sizes only: the contents are up to 64 KiB of history and the slack.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Window")
+            .field("kept_len", &self.end)
+            .field("buffer_len", &self.buf.len())
+            .field("max_len", &self.max_len)
+            .finish()
     }
 }
 

@@ -166,13 +166,22 @@ impl StreamConfig {
 
     /// Sets the preset dictionary (python-lz4's `dictionary`): the first block
     /// may refer to its last 64 KiB. An empty dictionary means none.
-    pub fn dictionary(mut self, dictionary: impl Into<Arc<[u8]>>) -> Self {
-        let dictionary: Arc<[u8]> = dictionary.into();
-        self.dictionary = if dictionary.is_empty() {
-            None
-        } else {
-            Some(dictionary)
-        };
+    ///
+    /// Any byte container will do (`&[u8]`, `b"..."`, `Vec<u8>`, `Box<[u8]>`,
+    /// `Arc<[u8]>`, `&str`, ...); the bytes are copied once into a buffer
+    /// that every codec built from this configuration shares.
+    ///
+    /// ```
+    /// use lz4_stream::StreamConfig;
+    ///
+    /// // python: LZ4StreamCompressor("double_buffer", 65536, dictionary=b"GET POST")
+    /// let config = StreamConfig::default().dictionary(b"GET POST");
+    /// assert_eq!(config.get_dictionary(), Some(&b"GET POST"[..]));
+    /// assert_eq!(StreamConfig::default().dictionary(Vec::new()).get_dictionary(), None);
+    /// ```
+    pub fn dictionary(mut self, dictionary: impl AsRef<[u8]>) -> Self {
+        let dictionary = dictionary.as_ref();
+        self.dictionary = (!dictionary.is_empty()).then(|| Arc::from(dictionary));
         self
     }
 
@@ -315,6 +324,53 @@ fn max_buffer_size_for(max_prefix: u64) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dictionary_takes_the_usual_byte_containers() {
+        use crate::block::{Compressor, Decompressor};
+
+        let words: &[u8] = b"the quick brown fox jumps over the lazy dog";
+        let array: &[u8; 43] = b"the quick brown fox jumps over the lazy dog";
+        let vec: Vec<u8> = words.to_vec();
+        let boxed: Box<[u8]> = words.into();
+        let arc: Arc<[u8]> = words.into();
+        let configs = [
+            StreamConfig::default().dictionary(words),
+            StreamConfig::default().dictionary(array),
+            StreamConfig::default().dictionary(b"the quick brown fox jumps over the lazy dog"),
+            StreamConfig::default().dictionary(&vec),
+            StreamConfig::default().dictionary(vec),
+            StreamConfig::default().dictionary(boxed),
+            StreamConfig::default().dictionary(Arc::clone(&arc)),
+            StreamConfig::default().dictionary(&arc),
+            StreamConfig::default().dictionary("the quick brown fox jumps over the lazy dog"),
+        ];
+        let chunk = b"the lazy dog jumps over the quick brown fox";
+        let mut compressor = Compressor::new(configs[0].clone()).unwrap();
+        let block = compressor.compress(chunk).unwrap().to_vec();
+        // The dictionary is used: the block is much smaller than the chunk.
+        assert!(block.len() < chunk.len() / 2 + 4, "{}", block.len());
+        for config in configs {
+            assert_eq!(config.get_dictionary(), Some(words));
+            assert_eq!(config, StreamConfig::default().dictionary(words));
+            let mut compressor = Compressor::new(config.clone()).unwrap();
+            assert_eq!(compressor.compress(chunk).unwrap(), block);
+            let mut decompressor = Decompressor::new(config).unwrap();
+            let body = decompressor.get_block(&block).unwrap();
+            assert_eq!(decompressor.decompress(body).unwrap(), chunk);
+        }
+        // Empty means none, whatever the container.
+        assert_eq!(
+            StreamConfig::default().dictionary(b""),
+            StreamConfig::default()
+        );
+        assert_eq!(
+            StreamConfig::default()
+                .dictionary(Vec::new())
+                .get_dictionary(),
+            None
+        );
+    }
 
     #[test]
     fn prefix_limits_match_python_lz4() {

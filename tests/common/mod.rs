@@ -233,7 +233,7 @@ pub fn random_case(rng: &mut Rng) -> (StreamConfig, Vec<u8>) {
             if !data.is_empty() {
                 let start = rng.below(data.len());
                 let end = (start + 1 + rng.below(70_000)).min(data.len());
-                config = config.dictionary(data[start..end].to_vec());
+                config = config.dictionary(&data[start..end]);
             }
         }
         _ => config = config.dictionary(sample(kind, 65_536 + rng.below(40_000), seed ^ 2)),

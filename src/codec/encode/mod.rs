@@ -27,6 +27,8 @@ mod mid;
 mod opt;
 mod sequence;
 
+use std::fmt;
+
 use crate::config::{CompressionMode, Strategy};
 use crate::limits::{MAX_ACCELERATION, WINDOW_SIZE};
 
@@ -109,7 +111,6 @@ enum Tables {
 
 /// Turns chunks into raw LZ4 blocks, each referring to the history its
 /// [`Strategy`] allows.
-#[derive(Debug)]
 pub(crate) struct Encoder {
     finder: Finder,
     tables: Tables,
@@ -122,6 +123,22 @@ pub(crate) struct Encoder {
     history: Option<usize>,
     /// Window length beyond which the history is moved to the front.
     compact_at: usize,
+}
+
+impl fmt::Debug for Encoder {
+    /// The finder, the strategy and sizes: not the window's bytes or the
+    /// match tables (up to a few hundred KiB).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let history_len = self
+            .history
+            .map_or(0, |h| (self.window.len() - h).min(WINDOW_SIZE));
+        f.debug_struct("Encoder")
+            .field("finder", &self.finder)
+            .field("strategy", &self.strategy)
+            .field("history_len", &history_len)
+            .field("window_len", &self.window.len())
+            .finish()
+    }
 }
 
 /// The window length beyond which the history is moved to the front.
