@@ -16,6 +16,11 @@
 //! default `default`). Decompression decodes our writer's stream (default
 //! mode), as the stream bench's summary does. Prints the input and output
 //! sizes and the instructions' scope, `measured`.
+//!
+//! `profile time compress|decompress INPUT PAGE [MODE]` instead times every
+//! implementation of that cell, best of 15 runs interleaved, and prints their
+//! speeds and ratios to liblz4: a quick look at one cell of the benches'
+//! summaries.
 
 use std::hint::black_box;
 
@@ -25,6 +30,7 @@ use lz4_stream::CompressionMode;
 mod corpus;
 #[allow(dead_code)]
 mod data;
+mod interleaved;
 #[path = "../tests/common/liblz4.rs"]
 mod liblz4;
 mod loops;
@@ -70,6 +76,9 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
+    if args.first().map(String::as_str) == Some("time") {
+        return time(&args[1..]);
+    }
     let [direction, implementation, name, page, rest @ ..] = &args[..] else {
         eprintln!("usage: profile compress|decompress ours|bufread|liblz4 INPUT PAGE [MODE]");
         return;
@@ -106,4 +115,48 @@ fn main() {
         (direction, implementation) => panic!("no {direction} {implementation}"),
     }
     eprintln!("{name}: {} bytes in, {} bytes out", input.len(), out.len());
+}
+
+/// `time compress|decompress INPUT PAGE [MODE]`: every implementation of one
+/// cell, best of 15 interleaved runs.
+fn time(args: &[String]) {
+    let [direction, name, page, rest @ ..] = args else {
+        eprintln!("usage: profile time compress|decompress INPUT PAGE [MODE]");
+        return;
+    };
+    let page: usize = page.parse().expect("page size");
+    let mode = mode(rest.first().map_or("default", String::as_str));
+    let input = input(name);
+    let (mut a, mut b, mut c) = (Vec::new(), Vec::new(), Vec::new());
+    let mut block = vec![0u8; liblz4::compress_bound(page)];
+    let (names, times): (&[&str], _) = if direction == "compress" {
+        let times = interleaved::best_of(
+            15,
+            &mut [
+                &mut || loops::ours_compress(black_box(&input), page, mode, &mut a),
+                &mut || loops::liblz4_compress(black_box(&input), page, mode, &mut b),
+            ],
+        );
+        (&["ours", "liblz4"], times)
+    } else {
+        let mut stream = Vec::new();
+        loops::ours_compress(&input, page, CompressionMode::Default, &mut stream);
+        let times = interleaved::best_of(
+            15,
+            &mut [
+                &mut || loops::ours_decompress(black_box(&stream), page, &mut a),
+                &mut || loops::ours_decompress_bufread(black_box(&stream), page, &mut b),
+                &mut || loops::liblz4_decompress(black_box(&stream), page, &mut c, &mut block),
+            ],
+        );
+        (&["ours", "bufread", "liblz4"], times)
+    };
+    let reference = *times.last().expect("liblz4");
+    for (name, time) in names.iter().zip(&times) {
+        eprintln!(
+            "{name:>8} {:>8.1} MB/s  {:.3}x",
+            interleaved::mb_s(input.len(), *time),
+            reference.as_secs_f64() / time.as_secs_f64()
+        );
+    }
 }
