@@ -20,7 +20,8 @@
 //! `profile time compress|decompress INPUT PAGE [MODE]` instead times every
 //! implementation of that cell, best of 15 runs interleaved, and prints their
 //! speeds and ratios to liblz4: a quick look at one cell of the benches'
-//! summaries.
+//! summaries. `profile sizes INPUT PAGE MODE...` prints both encoders'
+//! compressed sizes in each mode.
 
 use std::hint::black_box;
 
@@ -76,8 +77,10 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
-    if args.first().map(String::as_str) == Some("time") {
-        return time(&args[1..]);
+    match args.first().map(String::as_str) {
+        Some("time") => return time(&args[1..]),
+        Some("sizes") => return sizes(&args[1..]),
+        _ => {}
     }
     let [direction, implementation, name, page, rest @ ..] = &args[..] else {
         eprintln!("usage: profile compress|decompress ours|bufread|liblz4 INPUT PAGE [MODE]");
@@ -157,6 +160,28 @@ fn time(args: &[String]) {
             "{name:>8} {:>8.1} MB/s  {:.3}x",
             interleaved::mb_s(input.len(), *time),
             reference.as_secs_f64() / time.as_secs_f64()
+        );
+    }
+}
+
+/// `sizes INPUT PAGE MODE...`: both encoders' compressed sizes per mode.
+fn sizes(args: &[String]) {
+    let [name, page, modes @ ..] = args else {
+        eprintln!("usage: profile sizes INPUT PAGE MODE...");
+        return;
+    };
+    let page: usize = page.parse().expect("page size");
+    let input = input(name);
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for mode_name in modes {
+        let mode = mode(mode_name);
+        loops::ours_compress(&input, page, mode, &mut ours);
+        loops::liblz4_compress(&input, page, mode, &mut theirs);
+        eprintln!(
+            "{name} {page} {mode_name}: ours {} liblz4 {} ratio {:.4}",
+            ours.len(),
+            theirs.len(),
+            ours.len() as f64 / theirs.len() as f64
         );
     }
 }
