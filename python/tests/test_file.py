@@ -1,0 +1,242 @@
+"""lz4_stream.open and LZ4StreamFile, as gzip.open / gzip.GzipFile users expect."""
+
+import array
+import io
+import os
+import shutil
+
+import pytest
+
+import lz4_stream
+from conftest import compress_chunks, rss
+
+
+@pytest.fixture
+def path(tmp_path):
+    return tmp_path / "data.lz4s"
+
+
+CONFIGS = [
+    {},
+    {"buffer_size": 8192, "store_comp_size": 2},
+    {"buffer_size": 200, "store_comp_size": 1, "dictionary": b"lorem ipsum dolor"},
+    {"buffer_size": 100_000, "compression_mode": "high_compression", "compression_level": 12},
+    {"buffer_size": 4096, "compression_mode": "fast", "acceleration": 8, "end_marker": True},
+]
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_round_trip_through_a_path(path, text_data, config):
+    with lz4_stream.open(path, "wb", **config) as f:
+        assert isinstance(f, io.BufferedIOBase)
+        for start in range(0, len(text_data), 77_777):
+            assert f.write(text_data[start : start + 77_777]) == len(text_data[start : start + 77_777])
+        assert f.tell() == len(text_data)
+    with lz4_stream.open(path, "rb", **config) as f:
+        assert f.read() == text_data
+        assert f.read() == b""
+        assert f.tell() == len(text_data)
+
+
+def test_file_matches_the_block_api(path, text_data):
+    page = 8192
+    with lz4_stream.open(path, "wb", buffer_size=page) as f:
+        f.write(text_data)
+    chunks = [text_data[i : i + page] for i in range(0, len(text_data), page)]
+    assert path.read_bytes() == b"".join(compress_chunks(chunks, buffer_size=page))
+
+
+def test_file_objects_are_used_and_left_open(text_data):
+    raw = io.BytesIO()
+    with lz4_stream.LZ4StreamFile(raw, "wb") as f:
+        f.write(memoryview(text_data))
+        f.write(array.array("B", b"tail"))
+    assert not raw.closed
+    raw.seek(0)
+    with lz4_stream.LZ4StreamFile(raw) as f:
+        assert f.read() == text_data + b"tail"
+    assert not raw.closed
+
+
+def test_text_modes(path):
+    lines = ["première ligne\n", "second line\n", "third, without newline"]
+    with lz4_stream.open(path, "wt", encoding="utf-8") as f:
+        f.writelines(lines)
+    with lz4_stream.open(path, "rt", encoding="utf-8") as f:
+        assert f.readlines() == lines
+    with lz4_stream.open(path, "rt", encoding="utf-8", newline="") as f:
+        assert list(f) == lines
+
+
+def test_mode_checks(path):
+    with pytest.raises(ValueError):
+        lz4_stream.open(path, "rwb")
+    with pytest.raises(ValueError):
+        lz4_stream.open(path, "rbt")
+    with pytest.raises(ValueError):
+        lz4_stream.open(path, "wb", encoding="utf-8")
+    with pytest.raises(ValueError):
+        lz4_stream.open(path, "wb", store_comp_size=0)
+    with pytest.raises(TypeError):
+        lz4_stream.LZ4StreamFile(42)
+
+
+def test_exclusive_create(path):
+    with lz4_stream.open(path, "xb") as f:
+        f.write(b"first")
+    with pytest.raises(FileExistsError):
+        lz4_stream.open(path, "xb")
+    with lz4_stream.open(path) as f:
+        assert f.read() == b"first"
+
+
+def test_append_makes_one_readable_stream(path):
+    with lz4_stream.open(path, "wb", buffer_size=1024) as f:
+        f.write(b"a" * 5000)
+    with lz4_stream.open(path, "ab", buffer_size=1024) as f:
+        f.write(b"b" * 5000)
+    with lz4_stream.open(path, buffer_size=1024) as f:
+        assert f.read() == b"a" * 5000 + b"b" * 5000
+
+
+def test_append_with_a_dictionary_needs_end_markers(path):
+    settings = {"buffer_size": 1024, "dictionary": b"abcdefgh" * 10}
+    with pytest.raises(ValueError, match="end_marker"):
+        lz4_stream.open(path, "ab", **settings)
+    for part in (b"abcdefgh" * 300, b"hgfedcba" * 300):
+        with lz4_stream.open(path, "ab", end_marker=True, **settings) as f:
+            f.write(part)
+    with lz4_stream.open(path, **settings) as f:
+        assert f.read() == b"abcdefgh" * 300 + b"hgfedcba" * 300
+
+
+def test_end_marker_is_written(path):
+    with lz4_stream.open(path, "wb", end_marker=True, store_comp_size=2, buffer_size=4096) as f:
+        f.write(b"x" * 10)
+    assert path.read_bytes().endswith(b"\x00\x00")
+
+
+def test_readline_iteration_peek_readinto(path):
+    lines = [b"line %d %s\n" % (i, b"x" * (i % 70)) for i in range(3000)]
+    with lz4_stream.open(path, "wb", buffer_size=1000) as f:
+        f.writelines(lines)
+    with lz4_stream.open(path, buffer_size=1000) as f:
+        assert f.readline() == lines[0]
+        assert f.readline(3) == lines[1][:3]
+        assert f.readline() == lines[1][3:]
+        peeked = f.peek()
+        assert peeked and peeked == b"".join(lines[2:])[: len(peeked)]
+        assert f.readline() == lines[2]
+        assert list(f) == lines[3:]
+        assert f.readline() == b"" and f.peek() == b""
+    with lz4_stream.open(path, buffer_size=1000) as f:
+        target = bytearray(10_000)
+        assert f.readinto(target) == 10_000
+        assert bytes(target) == b"".join(lines)[:10_000]
+        view = memoryview(bytearray(5))
+        assert f.readinto1(view) <= 5
+        assert len(f.read1(100)) <= 100
+        assert len(f.read(10)) == 10
+
+
+def test_close_semantics(path):
+    f = lz4_stream.open(path, "wb")
+    f.write(b"data")
+    assert not f.closed and f.writable() and not f.readable() and not f.seekable()
+    f.close()
+    f.close()
+    assert f.closed
+    with pytest.raises(ValueError):
+        f.write(b"more")
+    f = lz4_stream.open(path)
+    with pytest.raises(io.UnsupportedOperation):
+        f.write(b"x")
+    f.close()
+    with pytest.raises(ValueError):
+        f.read()
+    with pytest.raises(ValueError):
+        f.readable()
+
+
+def test_flush_makes_written_data_readable(path):
+    with lz4_stream.open(path, "wb") as writer:
+        writer.write(b"partial page")
+        writer.flush()
+        with lz4_stream.open(path) as reader:
+            assert reader.read() == b"partial page"
+
+
+def test_copyfileobj(path, text_data, tmp_path):
+    source = tmp_path / "source"
+    source.write_bytes(text_data)
+    with open(source, "rb") as src, lz4_stream.open(path, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    with lz4_stream.open(path) as src:
+        assert src.read() == text_data
+
+
+def test_truncated_file_raises_never_a_short_read(path):
+    data = os.urandom(3000) * 20
+    with lz4_stream.open(path, "wb", buffer_size=4096) as f:
+        f.write(data)
+    stream = path.read_bytes()
+    boundaries, offset = {0}, 0
+    while offset < len(stream):
+        offset += 4 + int.from_bytes(stream[offset : offset + 4], "little")
+        boundaries.add(offset)
+    for cut in range(0, len(stream), 97):
+        with lz4_stream.open(io.BytesIO(stream[:cut]), buffer_size=4096) as f:
+            if cut in boundaries:
+                assert data.startswith(f.read())
+            else:
+                with pytest.raises(EOFError):
+                    f.read()
+
+
+def test_corrupt_file_raises(path):
+    with lz4_stream.open(path, "wb", buffer_size=4096) as f:
+        f.write(b"corrupt me " * 2000)
+    stream = bytearray(path.read_bytes())
+    stream[4:40] = b"\xff" * 36  # a literal length running past the block
+    with lz4_stream.open(io.BytesIO(bytes(stream)), buffer_size=4096) as f:
+        with pytest.raises(lz4_stream.LZ4StreamError):
+            f.read()
+    huge_prefix = b"\xff\xff\xff\x7f" + b"x" * 100
+    with lz4_stream.open(io.BytesIO(huge_prefix), buffer_size=4096) as f:
+        with pytest.raises(lz4_stream.LZ4StreamError):
+            f.read(1)
+
+
+def test_errors_of_the_file_object_come_through():
+    class Failing(io.RawIOBase):
+        def writable(self):
+            return True
+
+        def write(self, data):
+            raise OSError(28, "No space left on device")
+
+    f = lz4_stream.LZ4StreamFile(Failing(), "wb", buffer_size=16)
+    with pytest.raises(OSError, match="No space left"):
+        f.write(b"x" * 100)
+
+
+def test_300_mb_stream_in_bounded_memory(tmp_path):
+    pattern = os.urandom(32 * 1024)
+    piece = pattern * 32  # 1 MiB, compressible: it repeats every 32 KiB
+    path = tmp_path / "big.lz4s"
+    before = rss()
+    with lz4_stream.open(path, "wb") as f:
+        for _ in range(300):
+            f.write(piece)
+    grown_writing = rss() - before
+    total = 0
+    with lz4_stream.open(path) as f:
+        while True:
+            block = f.read(1 << 20)
+            if not block:
+                break
+            assert block == piece[: len(block)] or len(block) < len(piece)
+            total += len(block)
+    assert total == 300 * len(piece)
+    assert grown_writing < 8 << 20
+    assert rss() - before < 8 << 20
