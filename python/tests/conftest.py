@@ -2,12 +2,13 @@
 
 import os
 
-import psutil
 import pytest
 
 
 def rss():
     """Resident set size of this process, in bytes (sees Rust allocations, unlike tracemalloc)."""
+    import psutil
+
     return psutil.Process(os.getpid()).memory_info().rss
 
 

@@ -181,7 +181,7 @@ def test_same_configuration_errors(cls, kwargs):
 
 @pytest.mark.parametrize(
     "stream",
-    [b"", b"\x01", b"\x05\x00\x00\x00ab", b"\x00\x00\x00\x00", b"\x02\x00\x00\x00\x10 ", b"\xff\xff\xff\xffabc"],
+    [b"", b"\x01", b"\x05\x00\x00\x00ab", b"\x00\x00\x00\x00", b"\x02\x00\x00\x00\x10 ", b"\xff\xff\xff\x7fabc"],
 )
 def test_same_get_block_outcome(stream):
     def outcome(module):
@@ -193,3 +193,10 @@ def test_same_get_block_outcome(stream):
                 return name, str(err)
 
     assert outcome(lz4_stream) == outcome(pylz4)
+
+
+def test_sizes_above_2_gib_are_printed_as_they_are():
+    # python-lz4 prints the size with %d: "Requested input size (-1) ...".
+    with lz4_stream.LZ4StreamDecompressor("double_buffer", 128) as decompressor:
+        with pytest.raises(lz4_stream.LZ4StreamError, match=r"^Requested input size \(4294967295\) larger"):
+            decompressor.get_block(b"\xff\xff\xff\xffabc")

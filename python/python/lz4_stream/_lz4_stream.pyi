@@ -1,0 +1,94 @@
+"""Type stubs for the native part of lz4_stream."""
+
+from types import TracebackType
+from typing import Literal, Optional, Type, Union
+
+from typing_extensions import Buffer, Self
+
+_Bytes = Union[bytes, bytearray]
+
+LZ4_MAX_INPUT_SIZE: int
+HC_LEVEL_MIN: int
+HC_LEVEL_DEFAULT: int
+HC_LEVEL_OPT_MIN: int
+HC_LEVEL_MAX: int
+
+class LZ4StreamError(Exception): ...
+
+class LZ4StreamCompressor:
+    def __init__(
+        self,
+        strategy: str,
+        buffer_size: int,
+        mode: str = "default",
+        acceleration: int = True,
+        compression_level: int = 9,
+        return_bytearray: object = False,
+        store_comp_size: Literal[0, 1, 2, 4] = 4,
+        dictionary: Union[str, Buffer, None] = "",
+    ) -> None: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]] = None,
+        exc: Optional[BaseException] = None,
+        exc_tb: Optional[TracebackType] = None,
+    ) -> bool: ...
+    def compress(self, chunk: Buffer) -> _Bytes: ...
+
+class LZ4StreamDecompressor:
+    def __init__(
+        self,
+        strategy: str,
+        buffer_size: int,
+        return_bytearray: object = False,
+        store_comp_size: Literal[0, 1, 2, 4] = 4,
+        dictionary: Union[str, Buffer, None] = "",
+    ) -> None: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]] = None,
+        exc: Optional[BaseException] = None,
+        exc_tb: Optional[TracebackType] = None,
+    ) -> bool: ...
+    def decompress(self, chunk: Buffer) -> _Bytes: ...
+    def get_block(self, stream: Buffer) -> _Bytes: ...
+
+class FileReader:
+    def __init__(
+        self,
+        file: object,
+        buffer_size: int,
+        store_comp_size: int,
+        dictionary: Union[str, Buffer, None],
+        compression_mode: str,
+        acceleration: int,
+        compression_level: int,
+        end_marker: bool,
+    ) -> None: ...
+    def read(self, size: int = -1) -> bytes: ...
+    def read1(self, size: int = -1) -> bytes: ...
+    def readinto(self, buffer: Buffer) -> int: ...
+    def readinto1(self, buffer: Buffer) -> int: ...
+    def peek(self, size: int = 0) -> bytes: ...
+    def readline(self, size: int = -1) -> bytes: ...
+    def tell(self) -> int: ...
+    def detach(self) -> object: ...
+
+class FileWriter:
+    def __init__(
+        self,
+        file: object,
+        buffer_size: int,
+        store_comp_size: int,
+        dictionary: Union[str, Buffer, None],
+        compression_mode: str,
+        acceleration: int,
+        compression_level: int,
+        end_marker: bool,
+    ) -> None: ...
+    def write(self, data: Buffer) -> int: ...
+    def flush(self) -> None: ...
+    def tell(self) -> int: ...
+    def finish(self) -> object: ...
