@@ -1,0 +1,133 @@
+"""lz4_stream against python-lz4's lz4.stream on python-lz4's documented loops.
+
+Run in an environment with both installed (tools/setup-pylz4.sh builds
+python-lz4 with lz4.stream; then pip install the lz4_stream wheel there):
+
+    python python/bench/speed.py [FILE ...]
+
+Without files it uses the Python standard library's sources (about 20 MB of
+Python text) and the interpreter's shared library (binary). Each loop is the
+one python-lz4's documentation shows: compress page-sized slices, then
+decompress with get_block over a memoryview of the stream. The two
+implementations run interleaved, best of several rounds, in one process.
+"""
+
+import glob
+import os
+import sys
+import sysconfig
+import threading
+import time
+
+import lz4.stream as pylz4
+
+import lz4_stream
+
+ROUNDS = 5
+
+
+def default_inputs():
+    sources = sorted(glob.glob(os.path.join(sysconfig.get_paths()["stdlib"], "**", "*.py"), recursive=True))
+    text = b"".join(open(path, "rb").read() for path in sources)[: 20 << 20]
+    inputs = [("python-source", text)]
+    libdir = sysconfig.get_config_var("LIBDIR") or ""
+    libs = sorted(glob.glob(os.path.join(libdir, "libpython3*.so*"))) + sorted(
+        glob.glob(os.path.join(libdir, "libpython3*.a"))
+    )
+    if libs:
+        inputs.append(("libpython", open(libs[0], "rb").read()[: 20 << 20]))
+    return inputs
+
+
+def compress(module, data, page, width=4, **mode):
+    out = bytearray()
+    with module.LZ4StreamCompressor("double_buffer", page, store_comp_size=width, **mode) as proc:
+        offset = 0
+        while offset < len(data):
+            out += proc.compress(data[offset : offset + page])
+            offset += page
+    return out
+
+
+def decompress(module, stream, page, width=4):
+    out = bytearray()
+    view = memoryview(stream)
+    with module.LZ4StreamDecompressor("double_buffer", page, store_comp_size=width) as proc:
+        offset = 0
+        while offset < len(stream):
+            block = proc.get_block(view[offset:])
+            out += proc.decompress(block)
+            offset += width + len(block)
+    return out
+
+
+def best(function, *args, **kwargs):
+    times = []
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        function(*args, **kwargs)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def compare(name, data, page, **mode):
+    ref_stream = compress(pylz4, data, page, **mode)
+    our_stream = compress(lz4_stream, data, page, **mode)
+    assert decompress(pylz4, our_stream, page) == data
+    assert decompress(lz4_stream, ref_stream, page) == data
+    timings = {}
+    for _ in range(2):  # interleaved: pylz4, ours, pylz4, ours
+        for label, module, stream in (("python-lz4", pylz4, ref_stream), ("lz4_stream", lz4_stream, our_stream)):
+            c = best(compress, module, data, page, **mode)
+            d = best(decompress, module, stream, page)
+            old = timings.get(label, (c, d))
+            timings[label] = (min(c, old[0]), min(d, old[1]))
+    mb = len(data) / 1e6
+    mode_name = mode.get("mode", "default") + (
+        f" {mode['compression_level']}" if "compression_level" in mode else ""
+    )
+    (pc, pd), (oc, od) = timings["python-lz4"], timings["lz4_stream"]
+    print(
+        f"| {name} | {page // 1024} KiB | {mode_name} "
+        f"| {mb / pc:.0f} | {mb / oc:.0f} | {pc / oc:.2f}x "
+        f"| {mb / pd:.0f} | {mb / od:.0f} | {pd / od:.2f}x "
+        f"| {len(ref_stream) / len(data):.3f} | {len(our_stream) / len(data):.3f} |"
+    )
+    sys.stdout.flush()
+
+
+def threads(data, page):
+    """Two threads compressing the same data at once, against one after the other."""
+    work = lambda: compress(lz4_stream, data, page, mode="high_compression", compression_level=9)  # noqa: E731
+    start = time.perf_counter()
+    work()
+    work()
+    serial = time.perf_counter() - start
+    pair = [threading.Thread(target=work) for _ in range(2)]
+    start = time.perf_counter()
+    for t in pair:
+        t.start()
+    for t in pair:
+        t.join()
+    parallel = time.perf_counter() - start
+    print(f"two threads (high_compression 9, {page // 1024} KiB pages): serial {serial:.2f} s, "
+          f"concurrent {parallel:.2f} s, speed-up {serial / parallel:.2f}x")
+
+
+def main():
+    if len(sys.argv) > 1:
+        inputs = [(os.path.basename(p), open(p, "rb").read()) for p in sys.argv[1:]]
+    else:
+        inputs = default_inputs()
+    print("| data | page | mode | compress MB/s python-lz4 | lz4_stream | speed-up "
+          "| decompress MB/s python-lz4 | lz4_stream | speed-up | ratio python-lz4 | lz4_stream |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for name, data in inputs:
+        for page in (8 * 1024, 64 * 1024):
+            compare(f"{name} ({len(data) / 1e6:.1f} MB)", data, page)
+        compare(f"{name} ({len(data) / 1e6:.1f} MB)", data, 64 * 1024, mode="high_compression", compression_level=9)
+    threads(inputs[0][1][: 8 << 20], 64 * 1024)
+
+
+if __name__ == "__main__":
+    main()
