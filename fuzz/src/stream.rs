@@ -100,7 +100,7 @@ pub fn write_stream(config: &StreamConfig, data: &[u8], plan: &[u8], faults: &[u
         chunks.push(filled);
     }
     assert!(
-        matches!(writer.write(b"x"), Err(e) if e.kind() == io::ErrorKind::Other),
+        matches!(writer.write(b"x"), Err(e) if e.kind() == io::ErrorKind::BrokenPipe),
         "write after finish must fail"
     );
     let stream = std::mem::take(&mut writer.get_mut().out);
