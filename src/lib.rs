@@ -15,6 +15,9 @@
 //! - [`block::Compressor`] and [`block::Decompressor`] are the per-block core,
 //!   mirroring python-lz4's `LZ4StreamCompressor` and `LZ4StreamDecompressor`
 //!   (including out-of-band block sizes).
+//! - [`Strategy`] chooses what a block may refer to: the previous chunk only
+//!   (the double buffer python-lz4 reads, the default) or the whole last
+//!   64 KiB (liblz4's ring buffer, smaller with small pages).
 //!
 //! ```
 //! use std::io::{Read, Write};

@@ -19,9 +19,11 @@
 ///
 /// A two-page decoder fails on a ring-buffer stream, or returns wrong bytes:
 /// choose [`RingBuffer`](Strategy::RingBuffer) only when the peer keeps 64 KiB
-/// of history. It pays where pages are small: a 1 KiB page refers to 1 KiB of
-/// history with the double buffer and to 64 KiB with the ring buffer, and
-/// compresses text to about two thirds of the size (see the README's table).
+/// of history. It pays where pages are small: with 1 KiB pages a block refers
+/// to 1 KiB of history with the double buffer and to 64 KiB with the ring
+/// buffer, which in the default mode makes real source code, markup, JSON and
+/// prose 0.64x-0.77x the size, executables 0.93x (the README's table). With
+/// 64 KiB pages both reach the same 64 KiB.
 ///
 /// ```
 /// use lz4_stream::{StreamConfig, Strategy};
