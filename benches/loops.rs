@@ -1,12 +1,13 @@
 //! The loops the benches time: our writer and reader end to end, and
-//! liblz4's double-buffer loop (`blockStreaming_doubleBuffer.c`) in the same
-//! mode, all from memory to a `Vec`. The including bench declares the
-//! `liblz4` module (`tests/common/liblz4.rs`).
+//! liblz4's double-buffer loop (`blockStreaming_doubleBuffer.c`) or
+//! ring-buffer loop (`blockStreaming_ringBuffer.c`) in the same mode, all
+//! from memory to a `Vec`. The including bench declares the `liblz4` module
+//! (`tests/common/liblz4.rs`).
 
 use std::io::{BufRead, Read, Write};
 use std::ops::Range;
 
-use lz4_stream::{CompressionMode, Lz4StreamReader, Lz4StreamWriter, StreamConfig};
+use lz4_stream::{CompressionMode, Lz4StreamReader, Lz4StreamWriter, Strategy, StreamConfig};
 
 use super::liblz4;
 
@@ -16,8 +17,20 @@ fn config(page: usize, mode: CompressionMode) -> StreamConfig {
 
 /// Our writer, end to end: `write_all` of the whole input, then `finish`.
 pub fn ours_compress(input: &[u8], page: usize, mode: CompressionMode, out: &mut Vec<u8>) {
+    ours_compress_with(input, Strategy::DoubleBuffer, page, mode, out);
+}
+
+/// [`ours_compress`] with the given strategy.
+pub fn ours_compress_with(
+    input: &[u8],
+    strategy: Strategy,
+    page: usize,
+    mode: CompressionMode,
+    out: &mut Vec<u8>,
+) {
     out.clear();
-    let mut writer = Lz4StreamWriter::with_config(&mut *out, config(page, mode)).unwrap();
+    let config = config(page, mode).strategy(strategy);
+    let mut writer = Lz4StreamWriter::with_config(&mut *out, config).unwrap();
     writer.write_all(input).unwrap();
     writer.finish().unwrap();
 }
@@ -35,8 +48,20 @@ pub fn liblz4_mode(mode: CompressionMode) -> liblz4::Mode {
 /// `LZ4_compress_fast_continue` (or `LZ4_compress_HC_continue`), appended
 /// with a 4-byte prefix.
 pub fn liblz4_compress(input: &[u8], page: usize, mode: CompressionMode, out: &mut Vec<u8>) {
+    liblz4_compress_with(input, liblz4::Layout::DoubleBuffer, page, mode, out);
+}
+
+/// [`liblz4_compress`] with the given layout (the ring: each page copied
+/// after the previous one into a 256 KiB ring).
+pub fn liblz4_compress_with(
+    input: &[u8],
+    layout: liblz4::Layout,
+    page: usize,
+    mode: CompressionMode,
+    out: &mut Vec<u8>,
+) {
     out.clear();
-    let mut encoder = liblz4::Encoder::new(page, liblz4_mode(mode), None);
+    let mut encoder = liblz4::Encoder::with_layout(layout, page, liblz4_mode(mode), None);
     for chunk in input.chunks(page) {
         let block = encoder.compress(chunk).unwrap();
         out.extend_from_slice(&(block.len() as u32).to_le_bytes());
@@ -77,8 +102,19 @@ pub fn ours_decompress_bufread(stream: &[u8], page: usize, out: &mut Vec<u8>) {
 /// `LZ4_decompress_safe_continue` into alternating pages, and each page
 /// appended to the output.
 pub fn liblz4_decompress(stream: &[u8], page: usize, out: &mut Vec<u8>, block: &mut [u8]) {
+    liblz4_decompress_with(liblz4::Decoder::new(page, None), stream, out, block);
+}
+
+/// [`liblz4_decompress`] with the given decoder (for instance
+/// `liblz4::Decoder::ring`, which decodes into a ring of
+/// `LZ4_decoderRingBufferSize(page)` bytes).
+pub fn liblz4_decompress_with(
+    mut decoder: liblz4::Decoder,
+    stream: &[u8],
+    out: &mut Vec<u8>,
+    block: &mut [u8],
+) {
     out.clear();
-    let mut decoder = liblz4::Decoder::new(page, None);
     for range in block_ranges(stream) {
         let block = &mut block[..range.len()];
         block.copy_from_slice(&stream[range]);

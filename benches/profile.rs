@@ -8,13 +8,15 @@
 //!     target/release/deps/profile-HASH decompress ours json 65536
 //! ```
 //!
-//! Arguments: `compress|decompress`, the implementation (`ours` or `liblz4`;
+//! Arguments: `compress|decompress`, the implementation (`ours` or `liblz4`,
+//! or `ours-ring` and `liblz4-ring` for the ring-buffer strategy and loops;
 //! for decompression also `bufread`, our reader through `fill_buf`/`consume`),
 //! the input (a kind of `corpus.rs`, 8 MiB, or `synthetic-text`,
 //! `synthetic-markup`, `synthetic-binary`, `synthetic-compressed`, 4 MiB), the
 //! page size, and for compression the mode (`default`, `fastN`, `hcN`;
 //! default `default`). Decompression decodes our writer's stream (default
-//! mode), as the stream bench's summary does. Prints the input and output
+//! mode; with the ring buffer for the `-ring` decoders), as the stream bench's
+//! summary does. Prints the input and output
 //! sizes and the instructions' scope, `measured`.
 //!
 //! `profile time compress|decompress INPUT PAGE [MODE]` instead times every
@@ -25,7 +27,7 @@
 
 use std::hint::black_box;
 
-use lz4_stream::CompressionMode;
+use lz4_stream::{CompressionMode, Strategy};
 
 #[allow(dead_code)]
 mod corpus;
@@ -98,9 +100,24 @@ fn main() {
         ("compress", "liblz4") => {
             measured(&mut || loops::liblz4_compress(black_box(&input), page, mode, &mut out))
         }
+        ("compress", "ours-ring") => measured(&mut || {
+            let input = black_box(&input);
+            loops::ours_compress_with(input, Strategy::RingBuffer, page, mode, &mut out)
+        }),
+        ("compress", "liblz4-ring") => measured(&mut || {
+            let input = black_box(&input);
+            loops::liblz4_compress_with(input, liblz4::Layout::Ring, page, mode, &mut out)
+        }),
         ("decompress", which) => {
+            let ring = which.ends_with("-ring");
+            let strategy = if ring {
+                Strategy::RingBuffer
+            } else {
+                Strategy::DoubleBuffer
+            };
             let mut stream = Vec::new();
-            loops::ours_compress(&input, page, CompressionMode::Default, &mut stream);
+            let default = CompressionMode::Default;
+            loops::ours_compress_with(&input, strategy, page, default, &mut stream);
             match which {
                 "ours" => {
                     measured(&mut || loops::ours_decompress(black_box(&stream), page, &mut out))
@@ -110,6 +127,14 @@ fn main() {
                 }),
                 "liblz4" => measured(&mut || {
                     loops::liblz4_decompress(black_box(&stream), page, &mut out, &mut block)
+                }),
+                // Our reader needs no strategy: it keeps 64 KiB either way.
+                "ours-ring" => {
+                    measured(&mut || loops::ours_decompress(black_box(&stream), page, &mut out))
+                }
+                "liblz4-ring" => measured(&mut || {
+                    let decoder = liblz4::Decoder::ring(page, None);
+                    loops::liblz4_decompress_with(decoder, black_box(&stream), &mut out, &mut block)
                 }),
                 other => panic!("no decoder {other}"),
             }
