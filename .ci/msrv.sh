@@ -15,4 +15,5 @@ awk '/^\[/{keep = ($0 ~ /^\[(package|lib|features|dependencies)\]$/)} keep' Carg
   grep -v '^\(readme\|exclude\) = ' > "$work/Cargo.toml"
 touch "$work/README.md"
 (cd "$work" && CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback cargo generate-lockfile -q &&
-  cargo +"$msrv" check --lib -q && echo "library builds with Rust $msrv")
+  cargo +"$msrv" check --lib -q && cargo +"$msrv" check --lib --all-features -q &&
+  echo "library builds with Rust $msrv, with and without features")

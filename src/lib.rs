@@ -9,6 +9,9 @@
 //!
 //! - [`Lz4StreamWriter`] and [`Lz4StreamReader`] are `io::Write` and
 //!   `io::Read`/`io::BufRead` layers over files, sockets and other adapters.
+//! - `tokio::{Lz4StreamWriter, Lz4StreamReader}` (feature `tokio`) and
+//!   `futures::{Lz4StreamWriter, Lz4StreamReader}` (feature `futures-io`) are
+//!   the same for async I/O: `AsyncWrite`, `AsyncRead` and `AsyncBufRead`.
 //! - [`stream::StreamEncoder`] and [`stream::StreamDecoder`] are the sans-I/O
 //!   state machines under them: bytes in, blocks out and back, for a
 //!   transport of your own (datagrams, message queues, other runtimes).
@@ -38,6 +41,7 @@
 //! # Ok(())
 //! # }
 //! ```
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -45,6 +49,8 @@
 // the raw LZ4 codec; the per-block layer; the sans-I/O stream layer; the
 // I/O adapters, each a thin driver of the stream layer (with the loops they
 // share in `drive`).
+#[cfg(any(feature = "tokio", feature = "futures-io"))]
+mod async_io;
 pub mod block;
 mod codec;
 mod config;
@@ -54,6 +60,13 @@ mod limits;
 mod read;
 pub mod stream;
 mod write;
+
+#[cfg(feature = "futures-io")]
+#[cfg_attr(docsrs, doc(cfg(feature = "futures-io")))]
+pub mod futures;
+#[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+pub mod tokio;
 
 pub use config::{CompressionMode, SizePrefix, Strategy, StreamConfig};
 pub use error::{BlockPart, ConfigError, Corruption, Error};

@@ -20,29 +20,12 @@ fn take_pending(encoder: &mut StreamEncoder, out: &mut Vec<u8>, step: usize) {
     }
 }
 
-fn random_config(rng: &mut Rng) -> StreamConfig {
-    let (prefix, page) = *rng.pick(&[
-        (SizePrefix::U8, 239),
-        (SizePrefix::U16, 1000),
-        (SizePrefix::U32, 4096),
-        (SizePrefix::U32, 65_536),
-    ]);
-    let mut config = StreamConfig::default()
-        .buffer_size(page)
-        .size_prefix(prefix)
-        .end_marker(rng.chance(50));
-    if rng.chance(30) {
-        config = config.dictionary(common::sample("text", 3000, 99));
-    }
-    config
-}
-
 /// The encoder, pushed in random pieces with random flushes and drained in
 /// random pieces, writes exactly what the writer writes for the same pieces
 /// and flushes; the decoder, fed in random pieces, gets the data back.
 fn encoder_matches_writer(seed: u64) -> TestResult {
     let mut rng = Rng::new(seed);
-    let config = random_config(&mut rng);
+    let config = common::random_config(&mut rng);
     let kind = *rng.pick(&["text", "binary", "zeros"]);
     let data = common::sample(kind, rng.below(300_000), seed);
 

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+#[cfg(any(feature = "tokio", feature = "futures-io"))]
+pub mod chaos;
 pub mod liblz4;
 mod sample;
 
@@ -152,6 +154,25 @@ pub fn load_vectors(dir: &Path) -> Vec<Vector> {
             }
         })
         .collect()
+}
+
+/// A random configuration for the property tests: every prefix width,
+/// small to default pages, an end marker or not, a dictionary or not.
+pub fn random_config(rng: &mut Rng) -> StreamConfig {
+    let (prefix, page) = *rng.pick(&[
+        (SizePrefix::U8, 239),
+        (SizePrefix::U16, 1000),
+        (SizePrefix::U32, 4096),
+        (SizePrefix::U32, 65_536),
+    ]);
+    let mut config = StreamConfig::default()
+        .buffer_size(page)
+        .size_prefix(prefix)
+        .end_marker(rng.chance(40));
+    if rng.chance(25) {
+        config = config.dictionary(sample("text", 3000, 99));
+    }
+    config
 }
 
 /// A small deterministic generator for test schedules and configurations.
