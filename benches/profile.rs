@@ -20,7 +20,8 @@
 //! sizes and the instructions' scope, `measured`.
 //!
 //! `profile time compress|decompress INPUT PAGE [MODE]` instead times every
-//! implementation of that cell, best of 15 runs interleaved, and prints their
+//! implementation of that cell, best of 15 runs interleaved (`ROUNDS=n` for
+//! more), and prints their
 //! speeds and ratios to liblz4: a quick look at one cell of the benches'
 //! summaries. `profile sizes INPUT PAGE MODE...` prints both encoders'
 //! compressed sizes in each mode.
@@ -155,11 +156,13 @@ fn time(args: &[String]) {
     let page: usize = page.parse().expect("page size");
     let mode = mode(rest.first().map_or("default", String::as_str));
     let input = input(name);
+    // More rounds filter more of a busy machine's noise.
+    let rounds = std::env::var("ROUNDS").map_or(15, |r| r.parse().expect("ROUNDS"));
     let (mut a, mut b, mut c) = (Vec::new(), Vec::new(), Vec::new());
     let mut block = vec![0u8; liblz4::compress_bound(page)];
     let (names, times): (&[&str], _) = if direction == "compress" {
         let times = interleaved::best_of(
-            15,
+            rounds,
             &mut [
                 &mut || loops::ours_compress(black_box(&input), page, mode, &mut a),
                 &mut || loops::liblz4_compress(black_box(&input), page, mode, &mut b),
@@ -170,7 +173,7 @@ fn time(args: &[String]) {
         let mut stream = Vec::new();
         loops::ours_compress(&input, page, CompressionMode::Default, &mut stream);
         let times = interleaved::best_of(
-            15,
+            rounds,
             &mut [
                 &mut || loops::ours_decompress(black_box(&stream), page, &mut a),
                 &mut || loops::ours_decompress_bufread(black_box(&stream), page, &mut b),

@@ -246,111 +246,91 @@ pub(crate) fn decode_block(
 fn fast_loop(
     input: &[u8],
     buf: &mut [u8],
-    ip: usize,
+    mut ip: usize,
     mut op: usize,
     limit: usize,
 ) -> Result<(usize, usize), BlockError> {
-    let Some(out_end) = limit.min(buf.len()).checked_sub(FAST_OUT) else {
+    let (Some(in_end), Some(out_end)) = (
+        input.len().checked_sub(FAST_IN),
+        limit.min(buf.len()).checked_sub(FAST_OUT),
+    ) else {
         return Ok((ip, op));
     };
-    // The buffer's length as the compiler sees it: `op <= out_end` then
-    // bounds every output index the loop uses, and most checks go.
-    let buf = &mut buf[..out_end + FAST_OUT];
-    // The input not yet decoded, as a slice that advances: its length is the
-    // one fact every input bounds check needs, which keeps them few.
-    let mut rest = &input[ip.min(input.len())..];
-    while op <= out_end {
-        // Everything a sequence with short literals reads, behind one bounds
-        // check: the token, up to 14 literals, the offset.
-        let Some(seq) = rest.first_chunk::<FAST_IN>() else {
-            break;
-        };
-        let token = seq[0];
+    while ip <= in_end && op <= out_end {
+        let token = input[ip];
+        let mut p = ip + 1;
         let mut lit = usize::from(token >> 4);
         let seq_op = op;
-        let seq_rest = rest;
-        let offset;
         if lit != 15 {
-            // Up to 14 literals, copied as 16 bytes (`op + 16 <= limit`).
-            buf[op..op + 16].copy_from_slice(&seq[1..17]);
-            // One 16-bit load: reading the two bytes one by one measured
-            // 5-10 % slower overall.
-            offset = usize::from(u16::from_le_bytes([seq[1 + lit], seq[2 + lit]]));
-            rest = &rest[3 + lit..];
+            // Up to 14 literals, the offset and the next token are in reach
+            // (`p + 16 <= in_end + 17 <= input.len()`).
+            buf[op..op + 16].copy_from_slice(&input[p..p + 16]);
         } else {
-            // (A length running past the input is left to the general code,
-            // which reports it with its place in the block.)
-            let mut p = 1;
-            let Ok(extra) = read_length(rest, &mut p) else {
-                break;
-            };
-            lit = extra.saturating_add(15);
-            // After the literals and the offset, the input must still hold
-            // `FAST_IN` bytes and the output `FAST_OUT`, as at the start of
-            // a sequence.
-            if lit > rest.len().saturating_sub(p + FAST_IN + 2) || lit > out_end - op {
+            lit = read_length(input, &mut p)?.saturating_add(15);
+            // After the literals, the input must still hold `FAST_IN` bytes
+            // and the output `FAST_OUT`, as at the start of a sequence.
+            if lit > in_end.saturating_sub(p) || lit > out_end - op {
                 break;
             }
-            copy_long_literals(rest, p, buf, op, lit);
-            p += lit;
-            offset = usize::from(u16::from_le_bytes([rest[p], rest[p + 1]]));
-            rest = &rest[p + 2..];
+            copy_long_literals(input, p, buf, op, lit);
         }
+        p += lit;
         op += lit;
-        if offset == 0 || offset > op {
-            let at = input.len() - rest.len() - 2;
-            return Err(offset_error(at, offset, op));
+        // One 16-bit load: reading the two bytes one by one, as
+        // `[input[p], input[p + 1]]`, measured 5-10 % slower overall.
+        let mut offset = [0u8; 2];
+        offset.copy_from_slice(&input[p..p + 2]);
+        let offset = usize::from(u16::from_le_bytes(offset));
+        if offset.wrapping_sub(1) >= op {
+            return Err(offset_error(p, offset, op));
         }
+        p += 2;
         let src = op - offset;
         let len = usize::from(token & 15);
         if len < 15 {
             copy_match_short(buf, src, op, len + MIN_MATCH, offset);
             op += len + MIN_MATCH;
+            ip = p;
             continue;
         }
         // A long match: it must end at least `CHUNK` bytes before `limit`
         // (`op <= out_end + FAST_OUT` here, so no underflow), or the general
         // code decodes the whole sequence again.
-        let mut p = 0;
-        let len = read_length(rest, &mut p)
-            .map_or(usize::MAX, |extra| extra.saturating_add(15 + MIN_MATCH));
+        let len = read_length(input, &mut p)?.saturating_add(15 + MIN_MATCH);
         if len > out_end + (FAST_OUT - CHUNK) - op {
             op = seq_op;
-            rest = seq_rest;
             break;
         }
-        rest = &rest[p..];
         copy_match_wild(buf, src, op, len);
         op += len;
+        ip = p;
     }
-    Ok((input.len() - rest.len(), op))
+    Ok((ip, op))
 }
 
 /// Copies a match of at most 18 bytes from `buf[src..]` to `buf[op..]`
-/// (`src = op - offset`, `offset >= 1`), writing up to 32 bytes from `op`.
+/// (`src = op - offset`), writing up to 32 bytes from `op`.
 #[inline(always)]
 fn copy_match_short(buf: &mut [u8], src: usize, op: usize, len: usize, offset: usize) {
     if offset >= 16 {
-        // Split at `op`: the source is the last `offset` bytes before it
-        // (`op - src == offset`, which the compiler sees), so the 16-byte
-        // copy needs no bounds check of its own.
-        let (history, out) = buf.split_at_mut(op);
-        let source = &history[src..];
-        out[..16].copy_from_slice(&source[..16]);
+        // The source lies wholly before `op`: split there, so the copy is
+        // between two slices whose bounds the compiler mostly knows.
+        let (head, tail) = buf.split_at_mut(op);
+        let mut chunk = [0u8; 16];
+        chunk.copy_from_slice(&head[src..][..16]);
+        tail[..16].copy_from_slice(&chunk);
         if len > 16 {
-            // Bytes 16..24 of the source may be ones just written.
-            buf.copy_within(src + 16..src + 24, op + 16);
+            let mut chunk = [0u8; 8];
+            chunk.copy_from_slice(&buf[src + 16..][..8]);
+            buf[op + 16..][..8].copy_from_slice(&chunk);
         }
     } else if offset >= 8 {
-        // The source and 24 bytes from `op`, in one slice (its length
-        // written as `offset + 24` lets the compiler see it); 8-byte copies,
-        // so each load reads whole earlier stores rather than straddling
-        // them (which stalls store forwarding).
-        let window = &mut buf[src..][..offset + 24];
-        window.copy_within(0..8, offset);
-        window.copy_within(8..16, offset + 8);
+        // 8-byte copies, so each load reads whole earlier stores rather than
+        // straddling them (which stalls store forwarding).
+        buf.copy_within(src..src + 8, op);
+        buf.copy_within(src + 8..src + 16, op + 8);
         if len > 16 {
-            window.copy_within(16..24, offset + 16);
+            buf.copy_within(src + 16..src + 24, op + 16);
         }
     } else {
         copy_repeating(buf, src, op, len, offset);
