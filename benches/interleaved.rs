@@ -24,3 +24,24 @@ pub fn best_of(rounds: usize, runs: &mut [&mut dyn FnMut()]) -> Vec<Duration> {
 pub fn mb_s(len: usize, time: Duration) -> f64 {
     len as f64 / time.as_secs_f64() / 1e6
 }
+
+/// Rounds for a summary: `default`, or `LZ4S_BENCH_ROUNDS` if set (more
+/// rounds filter more of a busy machine's noise).
+pub fn rounds(default: usize) -> usize {
+    std::env::var("LZ4S_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The machine's load averages (`/proc/loadavg`), to print beside timings:
+/// wall-clock ratios mean little when the machine is busy.
+pub fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| {
+            let fields: Vec<&str> = l.split_whitespace().take(3).collect();
+            (fields.len() == 3).then(|| fields.join(" "))
+        })
+        .unwrap_or_else(|| "unknown".to_string())
+}

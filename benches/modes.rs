@@ -107,9 +107,11 @@ fn inputs() -> Vec<(String, Vec<u8>)> {
 /// over the real files and over the synthetic inputs.
 fn summary(inputs: &[(String, Vec<u8>)]) {
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    let rounds = interleaved::rounds(SUMMARY_ROUNDS);
     eprintln!(
-        "summary: compression MB/s, best of {SUMMARY_ROUNDS} interleaved runs; sizes in bytes; \
-         ratios are ours / liblz4 in the same mode and pages"
+        "summary: compression MB/s, best of {rounds} interleaved runs; sizes in bytes; \
+         ratios are ours / liblz4 in the same mode and pages; load average at the start: {}",
+        interleaved::load()
     );
     eprintln!(
         "{:>5} {:<6} {:<17} | {:>7} {:>7} {:>5} | {:>8} {:>8} {:>6}",
@@ -126,7 +128,7 @@ fn summary(inputs: &[(String, Vec<u8>)]) {
                     "{mode_name} {page_name} {name}: liblz4 decodes ours"
                 );
                 let times = interleaved::best_of(
-                    SUMMARY_ROUNDS,
+                    rounds,
                     &mut [
                         &mut || ours_compress(black_box(input), page, mode, &mut ours),
                         &mut || liblz4_compress(black_box(input), page, mode, &mut theirs),
@@ -156,6 +158,7 @@ fn summary(inputs: &[(String, Vec<u8>)]) {
             }
         }
     }
+    eprintln!("load average at the end: {}", interleaved::load());
     eprintln!("worst cells per mode (speed: lowest ours / liblz4; size: largest):");
     for (_, mode_name) in modes() {
         for set in ["real", "synthetic"] {

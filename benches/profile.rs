@@ -20,8 +20,8 @@
 //! sizes and the instructions' scope, `measured`.
 //!
 //! `profile time compress|decompress INPUT PAGE [MODE]` instead times every
-//! implementation of that cell, best of 15 runs interleaved (`ROUNDS=n` for
-//! more), and prints their
+//! implementation of that cell, best of 15 runs interleaved (`LZ4S_BENCH_ROUNDS=n`
+//! for more), and prints their
 //! speeds and ratios to liblz4: a quick look at one cell of the benches'
 //! summaries. `profile sizes INPUT PAGE MODE...` prints both encoders'
 //! compressed sizes in each mode.
@@ -156,8 +156,7 @@ fn time(args: &[String]) {
     let page: usize = page.parse().expect("page size");
     let mode = mode(rest.first().map_or("default", String::as_str));
     let input = input(name);
-    // More rounds filter more of a busy machine's noise.
-    let rounds = std::env::var("ROUNDS").map_or(15, |r| r.parse().expect("ROUNDS"));
+    let rounds = interleaved::rounds(15);
     let (mut a, mut b, mut c) = (Vec::new(), Vec::new(), Vec::new());
     let mut block = vec![0u8; liblz4::compress_bound(page)];
     let (names, times): (&[&str], _) = if direction == "compress" {
@@ -182,6 +181,10 @@ fn time(args: &[String]) {
         );
         (&["ours", "bufread", "liblz4"], times)
     };
+    eprintln!(
+        "{name} {page} {direction}: best of {rounds}, load average {}",
+        interleaved::load()
+    );
     let reference = *times.last().expect("liblz4");
     for (name, time) in names.iter().zip(&times) {
         eprintln!(

@@ -154,24 +154,29 @@ fn summary(streams: &[Streams]) {
     let (mut a, mut b, mut c) = (Vec::new(), Vec::new(), Vec::new());
     let out = RefCell::new(Vec::new());
     let block = RefCell::new(vec![0u8; liblz4::compress_bound(PAGES[1].0)]);
+    let rounds = interleaved::rounds(SUMMARY_ROUNDS);
     eprintln!(
-        "summary: MB/s of uncompressed data, best of {SUMMARY_ROUNDS} interleaved runs; \
+        "summary: MB/s of uncompressed data, best of {rounds} interleaved runs; \
          sizes in bytes; ratios are ours / liblz4 unless noted.\n\
          c: compression; d: decompression (ours: read_to_end; flex: lz4_flex's frame \
          decoder); d buf: our reader through fill_buf/consume; f dict: lz4_flex's \
          block decoder with a separate dictionary (the path our decoder replaced), \
-         with the slower of our two paths / f dict"
+         with the slower of our two paths / f dict\n\
+         load average at the start: {}",
+        interleaved::load()
     );
     eprintln!(
         "{:<9} {:>5} {:<20} | {:>6} {:>6} {:>6} {:>5} | {:>6} {:>6} {:>6} {:>5} | {:>6} {:>5} | {:>6} {:>5} | {:>8} {:>8} {:>8} {:>6}",
         "set", "page", "input", "c ours", "liblz4", "flex", "ratio", "d ours", "liblz4", "flex",
         "ratio", "d buf", "ratio", "f dict", "ours/", "ours", "liblz4", "flex", "size"
     );
+    // Per set: the worst cell of each ratio (lowest speed, largest size).
+    let mut worst: Vec<(&str, [(f64, String); 4])> = Vec::new();
     for (page, input, ours, theirs, flex) in streams {
         let (page, set, name, input) = (*page, input.set, &input.name, &input.data);
         let len = input.len();
         let c_times = interleaved::best_of(
-            SUMMARY_ROUNDS,
+            rounds,
             &mut [
                 &mut || ours_compress(black_box(input), page, &mut a),
                 &mut || liblz4_compress(black_box(input), page, &mut b),
@@ -179,7 +184,7 @@ fn summary(streams: &[Streams]) {
             ],
         );
         let d_times = interleaved::best_of(
-            SUMMARY_ROUNDS,
+            rounds,
             &mut [
                 &mut || ours_decompress(black_box(ours), page, &mut out.borrow_mut()),
                 &mut || {
@@ -206,7 +211,33 @@ fn summary(streams: &[Streams]) {
             ours.len(), theirs.len(), flex.len(),
             ours.len() as f64 / theirs.len() as f64,
         );
+        let cell = format!("{name} {page_name}");
+        let ratios = [
+            cs[0] / cs[1],
+            ds[0] / ds[1],
+            ds[3] / ds[1],
+            -(ours.len() as f64 / theirs.len() as f64),
+        ];
+        let entry = match worst.iter().position(|w| w.0 == set) {
+            Some(i) => &mut worst[i].1,
+            None => {
+                worst.push((set, std::array::from_fn(|_| (f64::MAX, String::new()))));
+                &mut worst.last_mut().expect("pushed").1
+            }
+        };
+        for (slot, ratio) in entry.iter_mut().zip(ratios) {
+            if ratio < slot.0 {
+                *slot = (ratio, cell.clone());
+            }
+        }
     }
+    for (set, [c, d, buf, size]) in &worst {
+        eprintln!(
+            "worst, {set}: compression {:.2} ({}); read_to_end {:.2} ({}); fill_buf {:.2} ({}); size {:.4} ({})",
+            c.0, c.1, d.0, d.1, buf.0, buf.1, -size.0, size.1
+        );
+    }
+    eprintln!("load average at the end: {}", interleaved::load());
 }
 
 fn criterion() -> Criterion {
