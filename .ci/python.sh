@@ -30,8 +30,13 @@ echo "--- python-lz4 4.4.5's own lz4.stream suite"
 "$py" -m pip download -q --no-deps --no-binary lz4 -d "$work/sdist" lz4==4.4.5
 tar xzf "$work"/sdist/lz4-4.4.5.tar.gz -C "$work"
 cp -r "$work/lz4-4.4.5/tests/stream" "$work/pylz4-stream-tests"
+# Deselected, and only these: python-lz4 has no ring buffer and its tests
+# check that strategy="ring_buffer" raises NotImplementedError; ours
+# implements it (python/tests/test_block.py tests it instead).
 (cd "$work/pylz4-stream-tests" &&
-  PYTHONPATH="$repo/python/tests/pylz4_shim" "$py" -m pytest -q -p no:cacheprovider .)
+  PYTHONPATH="$repo/python/tests/pylz4_shim" "$py" -m pytest -q -p no:cacheprovider . \
+    --deselect test_stream_1.py::test_invalid_config_c_1 \
+    --deselect test_stream_1.py::test_invalid_config_d_1)
 
 echo "--- interop with python-lz4"
 pylz4=$(bash tools/setup-pylz4.sh "$work/pylz4-venv" | tail -n 1)

@@ -13,11 +13,8 @@ use lz4_stream::{compress_bound, SizePrefix, MAX_BUFFER_SIZE};
 
 use crate::buffer::Bytes;
 use crate::errors::LZ4StreamError;
+use crate::gil;
 use crate::options;
-
-/// Below this many bytes a call is over before releasing and re-taking the GIL
-/// would pay off; from here on other threads run while we compress.
-const DETACH_THRESHOLD: usize = 4096;
 
 /// `bytes`, or `bytearray` when the context was made with `return_bytearray`.
 fn output<'py>(py: Python<'py>, data: &[u8], bytearray: bool) -> Bound<'py, PyAny> {
@@ -25,15 +22,6 @@ fn output<'py>(py: Python<'py>, data: &[u8], bytearray: bool) -> Bound<'py, PyAn
         PyByteArray::new(py, data).into_any()
     } else {
         PyBytes::new(py, data).into_any()
-    }
-}
-
-/// Runs `work` without the GIL when the input is large enough to be worth it.
-fn run<T: Send>(py: Python<'_>, len: usize, work: impl FnOnce() -> T + Send) -> T {
-    if len >= DETACH_THRESHOLD {
-        py.detach(work)
-    } else {
-        work()
     }
 }
 
@@ -86,8 +74,11 @@ fn input_bound(compressed_len: u64) -> u64 {
 /// one `LZ4StreamDecompressor` configured alike.
 ///
 /// Args:
-///     strategy (str): "double_buffer" ("ring_buffer" raises NotImplementedError,
-///         as in python-lz4).
+///     strategy (str): "double_buffer": a block refers only to the chunk before
+///         it, as python-lz4's decompressor needs; or "ring_buffer": a block may
+///         refer to the whole last 64 KiB (liblz4's ring-buffer loop; smaller
+///         output with small pages, but python-lz4 cannot read it and raises
+///         NotImplementedError for it).
 ///     buffer_size (int): page size: the largest chunk `compress` takes.
 ///     mode (str): "default", "fast" or "high_compression".
 ///     acceleration (int): "fast" mode only: 1 (default speed) and up; values
@@ -98,8 +89,9 @@ fn input_bound(compressed_len: u64) -> u64 {
 ///     store_comp_size (int): width of the size prefix: 0 (out of band), 1, 2 or 4.
 ///     dictionary (bytes-like or str): preset dictionary (its last 64 KiB count).
 ///
-/// An empty chunk gives a 1-byte block and starts the history afresh, so unlike
-/// python-lz4's own compressor this one never corrupts the stream after it.
+/// An empty chunk gives a 1-byte block; with "double_buffer" it starts the
+/// history afresh, so unlike python-lz4's own compressor this one never
+/// corrupts the stream after it.
 /// The GIL is released while a chunk is compressed.
 #[pyclass(module = "lz4_stream", name = "LZ4StreamCompressor")]
 pub(crate) struct StreamCompressor {
@@ -130,7 +122,7 @@ impl StreamCompressor {
             None => false,
         };
         // python-lz4's order: dictionary size, prefix width, strategy, mode,
-        // page size, page size against the prefix, and the strategy last.
+        // page size, page size against the prefix.
         let dictionary = options::dictionary(dictionary)?;
         let prefix = options::size_prefix(store_comp_size)?;
         let strategy = options::strategy(&strategy)?;
@@ -143,8 +135,7 @@ impl StreamCompressor {
                 prefix.width()
             )));
         }
-        options::require_double_buffer(strategy)?;
-        let config = options::stream_config(page, prefix, dictionary, mode)?;
+        let config = options::stream_config(strategy, page, prefix, dictionary, mode)?;
         let compressor =
             Compressor::new(config).map_err(|err| PyValueError::new_err(err.to_string()))?;
         Ok(StreamCompressor {
@@ -188,7 +179,7 @@ impl StreamCompressor {
         }
         let data = chunk.as_slice();
         let compressor = &mut self.compressor;
-        let block = run(py, data.len(), move || compressor.compress(data))
+        let block = gil::run(py, data.len(), move || compressor.compress(data))
             .map_err(|_| LZ4StreamError::new_err("Compression failed"))?;
         Ok(output(py, block, self.return_bytearray))
     }
@@ -202,8 +193,8 @@ impl StreamCompressor {
 /// blocks refer further back than python-lz4's two pages.
 ///
 /// Args:
-///     strategy (str): "double_buffer" ("ring_buffer" raises NotImplementedError,
-///         as in python-lz4).
+///     strategy (str): "double_buffer" or "ring_buffer", as the compressor's
+///         (both decode the same way: the history kept covers either).
 ///     buffer_size (int): page size of the compressor: the most one block
 ///         decompresses to.
 ///     return_bytearray (bool): return bytearray instead of bytes.
@@ -254,9 +245,9 @@ impl StreamDecompressor {
                 )))
             }
         };
-        options::require_double_buffer(strategy)?;
         let page = (buffer_size as usize).min(MAX_BUFFER_SIZE);
         let config = options::stream_config(
+            strategy,
             page,
             SizePrefix::OutOfBand,
             dictionary,
@@ -368,7 +359,7 @@ impl StreamDecompressor {
             return Err(decompression_failed(py, 0, "empty block"));
         }
         let decompressor = &mut self.decompressor;
-        match run(py, block.len(), move || decompressor.decompress(block)) {
+        match gil::run(py, block.len(), move || decompressor.decompress(block)) {
             Ok(chunk) => Ok(output(py, chunk, self.return_bytearray)),
             Err(err) => Err(decompression_failed(
                 py,

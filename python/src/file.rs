@@ -1,87 +1,29 @@
-//! The reader and writer behind `lz4_stream.LZ4StreamFile`: the crate's
-//! `Lz4StreamReader` and `Lz4StreamWriter` (one state machine each, shared
-//! with the Rust API) over a Python binary file object. The Python class adds
-//! the `io.BufferedIOBase` surface (modes, closing, text wrapping).
+//! The reader and writer behind `lz4_stream.LZ4StreamFile`: drivers of the
+//! crate's sans-I/O stream layer (`StreamDecoder`, `StreamEncoder`) over a
+//! Python binary file object. The codec work runs without the GIL; only the
+//! file object's `read`, `write` and `flush` calls hold it. The Python class
+//! adds the `io.BufferedIOBase` surface (modes, closing, text wrapping).
 
-use std::io::{self, BufRead, Read, Write};
-
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use lz4_stream::{Lz4StreamReader, Lz4StreamWriter, SizePrefix, StreamConfig};
+use lz4_stream::stream::{DecoderState, StreamDecoder, StreamEncoder};
+use lz4_stream::{SizePrefix, StreamConfig};
 
 use crate::buffer::Bytes;
-use crate::errors;
+use crate::errors::from_stream;
+use crate::gil;
 use crate::options;
 
-/// A Python binary file object as `io::Read` and `io::Write`. A Python
-/// exception travels through `io::Error` unchanged and is raised again by
-/// [`errors::from_io`].
-struct PyFile {
-    file: Py<PyAny>,
-}
-
-impl Read for PyFile {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        Python::attach(|py| {
-            let data = self
-                .file
-                .bind(py)
-                .call_method1("read", (buf.len(),))
-                .map_err(io::Error::other)?;
-            if data.is_none() {
-                // A non-blocking raw file with nothing to give yet.
-                return Err(io::ErrorKind::WouldBlock.into());
-            }
-            let data = Bytes::borrow(&data).map_err(io::Error::other)?;
-            let data = data.as_slice();
-            if data.len() > buf.len() {
-                return Err(io::Error::other(PyValueError::new_err(format!(
-                    "read({}) returned {} bytes",
-                    buf.len(),
-                    data.len()
-                ))));
-            }
-            buf[..data.len()].copy_from_slice(data);
-            Ok(data.len())
-        })
-    }
-}
-
-impl Write for PyFile {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        Python::attach(|py| {
-            let written = self
-                .file
-                .bind(py)
-                .call_method1("write", (PyBytes::new(py, buf),))
-                .map_err(io::Error::other)?;
-            if written.is_none() {
-                // Buffered files take everything (and some return None);
-                // a raw non-blocking file returns None when it takes nothing.
-                return Ok(buf.len());
-            }
-            let written: usize = written.extract().map_err(io::Error::other)?;
-            Ok(written.min(buf.len()))
-        })
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Python::attach(|py| {
-            self.file
-                .bind(py)
-                .call_method0("flush")
-                .map(drop)
-                .map_err(io::Error::other)
-        })
-    }
-}
+/// Compressed bytes are read from the file in pieces of at most this size.
+const READ_SIZE: usize = 64 * 1024;
 
 /// The settings of `lz4_stream.open`, as a `StreamConfig`. Out-of-band sizes
 /// cannot be stored in a file.
 #[allow(clippy::too_many_arguments)]
 fn file_config(
+    strategy: &str,
     buffer_size: usize,
     store_comp_size: i64,
     dictionary: Option<&Bound<'_, PyAny>>,
@@ -90,6 +32,7 @@ fn file_config(
     compression_level: i64,
     end_marker: bool,
 ) -> PyResult<StreamConfig> {
+    let strategy = options::strategy(strategy)?;
     let prefix = options::size_prefix(store_comp_size)?;
     if prefix == SizePrefix::OutOfBand {
         return Err(PyValueError::new_err(
@@ -98,7 +41,10 @@ fn file_config(
     }
     let mode = options::compression_mode(compression_mode, acceleration, compression_level)?;
     let dictionary = options::dictionary(dictionary)?;
-    Ok(options::stream_config(buffer_size, prefix, dictionary, mode)?.end_marker(end_marker))
+    Ok(
+        options::stream_config(strategy, buffer_size, prefix, dictionary, mode)?
+            .end_marker(end_marker),
+    )
 }
 
 /// Decompresses an LZ4 block stream read from a binary file object.
@@ -106,64 +52,105 @@ fn file_config(
 /// After an end marker (a zero size prefix) reading goes on with a fresh
 /// decoder, so files holding several streams (appended with end markers)
 /// read as one, as gzip reads several members.
-#[pyclass(module = "lz4_stream._lz4_stream", name = "FileReader", unsendable)]
+#[pyclass(module = "lz4_stream._lz4_stream", name = "FileReader")]
 pub(crate) struct FileReader {
-    reader: Option<Lz4StreamReader<PyFile>>,
+    file: Py<PyAny>,
+    decoder: StreamDecoder,
     config: StreamConfig,
+    /// The last piece read from the file; the decoder has taken
+    /// `input[..taken]` of it.
+    input: Option<Py<PyBytes>>,
+    taken: usize,
+    /// The file has returned b"".
+    file_ended: bool,
     /// Uncompressed bytes returned so far.
     position: u64,
 }
 
 impl FileReader {
-    fn reader(&mut self) -> PyResult<&mut Lz4StreamReader<PyFile>> {
-        self.reader
-            .as_mut()
-            .ok_or_else(|| PyValueError::new_err("I/O operation on closed file"))
+    /// Reads the next piece of the file; false at its end.
+    fn read_more(&mut self, py: Python<'_>) -> PyResult<bool> {
+        if self.file_ended {
+            return Ok(false);
+        }
+        let piece = self.file.bind(py).call_method1("read", (READ_SIZE,))?;
+        if piece.is_none() {
+            return Err(PyOSError::new_err(
+                "the file object has no data available (non-blocking file)",
+            ));
+        }
+        let piece = match piece.cast_into::<PyBytes>() {
+            Ok(bytes) => bytes,
+            Err(err) => PyBytes::new(py, Bytes::borrow(&err.into_inner())?.as_slice()),
+        };
+        self.file_ended = piece.as_bytes().is_empty();
+        self.input = Some(piece.unbind());
+        self.taken = 0;
+        Ok(!self.file_ended)
     }
 
-    /// The buffered output, starting the next stream after an end marker;
-    /// empty only at the end of the file.
-    fn fill(&mut self) -> PyResult<&[u8]> {
+    fn input_left(&self, py: Python<'_>) -> usize {
+        self.input
+            .as_ref()
+            .map_or(0, |input| input.bind(py).as_bytes().len() - self.taken)
+    }
+
+    /// Makes decoded bytes available in `decoder.output()`; false at the end
+    /// of the file.
+    fn fill(&mut self, py: Python<'_>) -> PyResult<bool> {
         loop {
-            let reader = self.reader()?;
-            let available = reader.fill_buf().map_err(errors::from_io)?.len();
-            if available > 0 {
-                break;
+            if !self.decoder.output().is_empty() {
+                return Ok(true);
             }
-            // The stream ended (cleanly, or at an end marker): another
-            // stream may follow, which starts from the dictionary again.
-            let file = self.reader.take().expect("checked above").into_inner();
-            let mut next = Lz4StreamReader::with_config(file, self.config.clone())
-                .map_err(|err| PyValueError::new_err(err.to_string()))?;
-            let more = next
-                .fill_buf()
-                .map_err(errors::from_io)
-                .map(|b| !b.is_empty());
-            self.reader = Some(next);
-            if !more? {
-                break;
+            match self.decoder.state() {
+                DecoderState::Open => {
+                    if self.input_left(py) == 0 && !self.read_more(py)? {
+                        // Between blocks this ends the stream; inside one it
+                        // is the truncation error.
+                        self.decoder.end_of_input().map_err(from_stream)?;
+                        continue;
+                    }
+                    let input = self.input.as_ref().expect("read above").bind(py);
+                    let input = &input.as_bytes()[self.taken..];
+                    let decoder = &mut self.decoder;
+                    // bytes are immutable and held by `self.input`, so the
+                    // slice stays valid without the GIL.
+                    let taken = gil::run(py, input.len(), move || decoder.feed(input))
+                        .map_err(from_stream)?;
+                    self.taken += taken;
+                }
+                DecoderState::Done => {
+                    // Another stream may follow an end marker; it starts
+                    // from the dictionary again.
+                    if self.input_left(py) == 0 && !self.read_more(py)? {
+                        return Ok(false);
+                    }
+                    self.decoder = StreamDecoder::new(self.config.clone()).map_err(from_stream)?;
+                }
+                _ => {
+                    let err = self.decoder.error().cloned();
+                    return Err(err.map_or_else(
+                        || PyOSError::new_err("the stream decoder failed"),
+                        from_stream,
+                    ));
+                }
             }
         }
-        self.reader()?.fill_buf().map_err(errors::from_io)
     }
 
-    fn consume(&mut self, len: usize) -> PyResult<()> {
-        self.reader()?.consume(len);
+    fn consume(&mut self, len: usize) {
+        self.decoder.consume_output(len);
         self.position += len as u64;
-        Ok(())
     }
 
-    /// Up to `limit` bytes into `out`; fewer only at the end of the file.
-    fn read_into(&mut self, out: &mut [u8]) -> PyResult<usize> {
+    /// Fills `out` as far as the file goes.
+    fn read_into(&mut self, py: Python<'_>, out: &mut [u8]) -> PyResult<usize> {
         let mut filled = 0;
-        while filled < out.len() {
-            let available = self.fill()?;
-            if available.is_empty() {
-                break;
-            }
+        while filled < out.len() && self.fill(py)? {
+            let available = self.decoder.output();
             let n = available.len().min(out.len() - filled);
             out[filled..filled + n].copy_from_slice(&available[..n]);
-            self.consume(n)?;
+            self.consume(n);
             filled += n;
         }
         Ok(filled)
@@ -173,11 +160,12 @@ impl FileReader {
 #[pymethods]
 impl FileReader {
     #[new]
-    #[pyo3(signature = (file, buffer_size, store_comp_size, dictionary, compression_mode,
+    #[pyo3(signature = (file, strategy, buffer_size, store_comp_size, dictionary, compression_mode,
                         acceleration, compression_level, end_marker))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         file: Py<PyAny>,
+        strategy: &str,
         buffer_size: usize,
         store_comp_size: i64,
         dictionary: Option<&Bound<'_, PyAny>>,
@@ -187,6 +175,7 @@ impl FileReader {
         end_marker: bool,
     ) -> PyResult<Self> {
         let config = file_config(
+            strategy,
             buffer_size,
             store_comp_size,
             dictionary,
@@ -195,11 +184,14 @@ impl FileReader {
             compression_level,
             end_marker,
         )?;
-        let reader = Lz4StreamReader::with_config(PyFile { file }, config.clone())
-            .map_err(|err| PyValueError::new_err(err.to_string()))?;
+        let decoder = StreamDecoder::new(config.clone()).map_err(from_stream)?;
         Ok(FileReader {
-            reader: Some(reader),
+            file,
+            decoder,
             config,
+            input: None,
+            taken: 0,
+            file_ended: false,
             position: 0,
         })
     }
@@ -209,62 +201,60 @@ impl FileReader {
     fn read<'py>(&mut self, py: Python<'py>, size: i64) -> PyResult<Bound<'py, PyBytes>> {
         let mut out = Vec::new();
         if size < 0 {
-            loop {
-                let available = self.fill()?;
-                if available.is_empty() {
-                    break;
-                }
+            while self.fill(py)? {
+                let available = self.decoder.output();
                 out.extend_from_slice(available);
                 let n = available.len();
-                self.consume(n)?;
+                self.consume(n);
             }
         } else {
             out.resize(size as usize, 0);
-            let n = self.read_into(&mut out)?;
+            let n = self.read_into(py, &mut out)?;
             out.truncate(n);
         }
         Ok(PyBytes::new(py, &out))
     }
 
-    /// Read at most `size` bytes with at most one read of the underlying file
-    /// (what is buffered, else one block's worth).
+    /// Read at most `size` bytes, decoding at most one more block.
     #[pyo3(signature = (size = -1))]
     fn read1<'py>(&mut self, py: Python<'py>, size: i64) -> PyResult<Bound<'py, PyBytes>> {
-        let available = self.fill()?;
+        self.fill(py)?;
+        let available = self.decoder.output();
         let n = if size < 0 {
             available.len()
         } else {
             available.len().min(size as usize)
         };
         let out = PyBytes::new(py, &available[..n]);
-        self.consume(n)?;
+        self.consume(n);
         Ok(out)
     }
 
     /// Read into a writable bytes-like object; returns the number of bytes read.
-    fn readinto(&mut self, buffer: &Bound<'_, PyAny>) -> PyResult<usize> {
+    fn readinto(&mut self, py: Python<'_>, buffer: &Bound<'_, PyAny>) -> PyResult<usize> {
         let mut target = Bytes::borrow_mut(buffer)?;
-        self.read_into(target.as_mut_slice())
+        self.read_into(py, target.as_mut_slice())
     }
 
-    /// Like `readinto`, with at most one read of the underlying file.
-    fn readinto1(&mut self, buffer: &Bound<'_, PyAny>) -> PyResult<usize> {
+    /// Like `readinto`, decoding at most one more block.
+    fn readinto1(&mut self, py: Python<'_>, buffer: &Bound<'_, PyAny>) -> PyResult<usize> {
         let mut target = Bytes::borrow_mut(buffer)?;
         let target = target.as_mut_slice();
-        let available = self.fill()?;
+        self.fill(py)?;
+        let available = self.decoder.output();
         let n = available.len().min(target.len());
         target[..n].copy_from_slice(&available[..n]);
-        self.consume(n)?;
+        self.consume(n);
         Ok(n)
     }
 
-    /// Return buffered bytes without consuming them (at least one unless at
+    /// Return decoded bytes without consuming them (at least one unless at
     /// the end of the file; `size` is a hint, as in gzip).
     #[pyo3(signature = (size = 0))]
     fn peek<'py>(&mut self, py: Python<'py>, size: i64) -> PyResult<Bound<'py, PyBytes>> {
         let _ = size;
-        let available = self.fill()?;
-        Ok(PyBytes::new(py, available))
+        self.fill(py)?;
+        Ok(PyBytes::new(py, self.decoder.output()))
     }
 
     /// Read one line (up to and including b"\n"), at most `size` bytes when
@@ -273,18 +263,15 @@ impl FileReader {
     fn readline<'py>(&mut self, py: Python<'py>, size: i64) -> PyResult<Bound<'py, PyBytes>> {
         let limit = if size < 0 { usize::MAX } else { size as usize };
         let mut line = Vec::new();
-        while line.len() < limit {
-            let available = self.fill()?;
-            if available.is_empty() {
-                break;
-            }
+        while line.len() < limit && self.fill(py)? {
+            let available = self.decoder.output();
             let wanted = available.len().min(limit - line.len());
             let (n, done) = match available[..wanted].iter().position(|&b| b == b'\n') {
                 Some(i) => (i + 1, true),
                 None => (wanted, false),
             };
             line.extend_from_slice(&available[..n]);
-            self.consume(n)?;
+            self.consume(n);
             if done {
                 break;
             }
@@ -296,41 +283,55 @@ impl FileReader {
     fn tell(&self) -> u64 {
         self.position
     }
-
-    /// Drop the decoder and return the underlying file object.
-    fn detach(&mut self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let reader = self
-            .reader
-            .take()
-            .ok_or_else(|| PyValueError::new_err("I/O operation on closed file"))?;
-        Ok(reader.into_inner().file.clone_ref(py))
-    }
 }
 
 /// Compresses what is written into an LZ4 block stream on a binary file object.
-#[pyclass(module = "lz4_stream._lz4_stream", name = "FileWriter", unsendable)]
+///
+/// A block the file object did not take (it raised, or wrote part of it)
+/// stays pending and goes out first on the next call, so nothing is lost or
+/// written twice when the caller retries.
+#[pyclass(module = "lz4_stream._lz4_stream", name = "FileWriter")]
 pub(crate) struct FileWriter {
-    writer: Option<Lz4StreamWriter<PyFile>>,
-    /// Uncompressed bytes written so far.
-    position: u64,
+    file: Py<PyAny>,
+    encoder: StreamEncoder,
 }
 
 impl FileWriter {
-    fn writer(&mut self) -> PyResult<&mut Lz4StreamWriter<PyFile>> {
-        self.writer
-            .as_mut()
-            .ok_or_else(|| PyValueError::new_err("I/O operation on closed file"))
+    /// Hands the encoder's pending output to the file object.
+    fn drain(&mut self, py: Python<'_>) -> PyResult<()> {
+        loop {
+            let pending = self.encoder.pending();
+            if pending.is_empty() {
+                return Ok(());
+            }
+            let written = self
+                .file
+                .bind(py)
+                .call_method1("write", (PyBytes::new(py, pending),))?;
+            // Buffered files take everything (some return None); a raw file
+            // may take part, and says how much.
+            let n = if written.is_none() {
+                pending.len()
+            } else {
+                written.extract::<usize>()?.min(pending.len())
+            };
+            if n == 0 {
+                return Err(PyOSError::new_err("the file object took none of the data"));
+            }
+            self.encoder.consume(n);
+        }
     }
 }
 
 #[pymethods]
 impl FileWriter {
     #[new]
-    #[pyo3(signature = (file, buffer_size, store_comp_size, dictionary, compression_mode,
+    #[pyo3(signature = (file, strategy, buffer_size, store_comp_size, dictionary, compression_mode,
                         acceleration, compression_level, end_marker))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         file: Py<PyAny>,
+        strategy: &str,
         buffer_size: usize,
         store_comp_size: i64,
         dictionary: Option<&Bound<'_, PyAny>>,
@@ -340,6 +341,7 @@ impl FileWriter {
         end_marker: bool,
     ) -> PyResult<Self> {
         let config = file_config(
+            strategy,
             buffer_size,
             store_comp_size,
             dictionary,
@@ -348,41 +350,51 @@ impl FileWriter {
             compression_level,
             end_marker,
         )?;
-        let writer = Lz4StreamWriter::with_config(PyFile { file }, config)
-            .map_err(|err| PyValueError::new_err(err.to_string()))?;
-        Ok(FileWriter {
-            writer: Some(writer),
-            position: 0,
-        })
+        let encoder = StreamEncoder::new(config).map_err(from_stream)?;
+        Ok(FileWriter { file, encoder })
     }
 
     /// Compress and write `data` (any bytes-like object); returns its length.
-    fn write(&mut self, data: &Bound<'_, PyAny>) -> PyResult<usize> {
+    fn write(&mut self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<usize> {
         let data = Bytes::borrow(data)?;
-        let data = data.as_slice();
-        self.writer()?.write_all(data).map_err(errors::from_io)?;
-        self.position += data.len() as u64;
+        let page = self.encoder.config().get_buffer_size();
+        let mut rest = data.as_slice();
+        while !rest.is_empty() {
+            self.drain(py)?;
+            let encoder = &mut self.encoder;
+            let input = rest;
+            let taken = gil::run(py, input.len().min(page), move || encoder.push(input))
+                .map_err(from_stream)?;
+            rest = &rest[taken..];
+        }
+        self.drain(py)?;
         Ok(data.len())
     }
 
     /// Write the buffered input as a block and flush the file object, so a
     /// reader can decode everything written so far.
-    fn flush(&mut self) -> PyResult<()> {
-        self.writer()?.flush().map_err(errors::from_io)
+    fn flush(&mut self, py: Python<'_>) -> PyResult<()> {
+        while !self.encoder.flush().map_err(from_stream)? {
+            self.drain(py)?;
+        }
+        self.drain(py)?;
+        self.file.bind(py).call_method0("flush")?;
+        Ok(())
     }
 
     /// Uncompressed bytes written so far.
     fn tell(&self) -> u64 {
-        self.position
+        self.encoder.total_in()
     }
 
-    /// Write the last block (and the end marker, if configured), flush, and
-    /// return the underlying file object. Safe to call again after an error.
-    fn finish(&mut self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let writer = self.writer()?;
-        writer.try_finish().map_err(errors::from_io)?;
-        let file = writer.get_ref().file.clone_ref(py);
-        self.writer = None;
-        Ok(file)
+    /// Write the last block (and the end marker, if configured) and flush the
+    /// file object. Safe to call again after an error.
+    fn finish(&mut self, py: Python<'_>) -> PyResult<()> {
+        while !self.encoder.finish().map_err(from_stream)? {
+            self.drain(py)?;
+        }
+        self.drain(py)?;
+        self.file.bind(py).call_method0("flush")?;
+        Ok(())
     }
 }

@@ -15,6 +15,7 @@ mod block;
 mod buffer;
 mod errors;
 mod file;
+mod gil;
 mod options;
 
 use pyo3::prelude::*;

@@ -1,11 +1,13 @@
 //! python-lz4's constructor arguments, checked in its order and with its
 //! messages, and turned into the crate's `StreamConfig`.
 
-use pyo3::exceptions::{PyNotImplementedError, PyOverflowError, PyValueError};
+use pyo3::exceptions::{PyOverflowError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
-use lz4_stream::{CompressionMode, SizePrefix, StreamConfig, MAX_ACCELERATION, MAX_LEVEL};
+use lz4_stream::{
+    CompressionMode, SizePrefix, Strategy, StreamConfig, MAX_ACCELERATION, MAX_LEVEL,
+};
 
 use crate::buffer::Bytes;
 
@@ -13,14 +15,10 @@ use crate::buffer::Bytes;
 /// levels below 1, as liblz4 does.
 pub(crate) const DEFAULT_LEVEL: u8 = 9;
 
-/// The buffer strategies python-lz4 names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Strategy {
-    DoubleBuffer,
-    RingBuffer,
-}
-
-/// `strategy`, checked as python-lz4 checks it.
+/// `strategy`, checked as python-lz4 checks it: "double_buffer" (a block refers
+/// only to the chunk before it, as python-lz4's decoder needs) or
+/// "ring_buffer" (a block may refer to the whole last 64 KiB, as liblz4's
+/// ring-buffer loop writes; python-lz4 raises NotImplementedError for it).
 pub(crate) fn strategy(name: &str) -> PyResult<Strategy> {
     match name {
         "double_buffer" => Ok(Strategy::DoubleBuffer),
@@ -28,17 +26,6 @@ pub(crate) fn strategy(name: &str) -> PyResult<Strategy> {
         other => Err(PyValueError::new_err(format!(
             "Invalid strategy argument: {other}. Must be one of: double_buffer, ring_buffer"
         ))),
-    }
-}
-
-/// python-lz4 accepts `ring_buffer` and then, once everything else has been
-/// checked, refuses it: that is the last check of its constructor.
-pub(crate) fn require_double_buffer(strategy: Strategy) -> PyResult<()> {
-    match strategy {
-        Strategy::DoubleBuffer => Ok(()),
-        Strategy::RingBuffer => Err(PyNotImplementedError::new_err(
-            "Buffer strategy not implemented: ring_buffer",
-        )),
     }
 }
 
@@ -103,12 +90,14 @@ pub(crate) fn dictionary(dictionary: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<
 /// Builds the crate's configuration for validated pieces, turning what the
 /// crate still refuses into ValueError.
 pub(crate) fn stream_config(
+    strategy: Strategy,
     buffer_size: usize,
     prefix: SizePrefix,
     dictionary: Vec<u8>,
     mode: CompressionMode,
 ) -> PyResult<StreamConfig> {
     let config = StreamConfig::default()
+        .strategy(strategy)
         .buffer_size(buffer_size)
         .size_prefix(prefix)
         .dictionary(dictionary)

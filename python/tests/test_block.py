@@ -203,11 +203,8 @@ def test_configuration_errors_follow_python_lz4():
     # python-lz4's check order: the strategy comes after the prefix width...
     with pytest.raises(ValueError, match="store_comp_size"):
         C("foo", 1024, store_comp_size=3)
-    # ...and ring_buffer is refused last, once everything else is valid.
     with pytest.raises(ValueError, match="mode"):
         C("ring_buffer", 1024, mode="turbo")
-    with pytest.raises(NotImplementedError, match="^Buffer strategy not implemented: ring_buffer$"):
-        C("ring_buffer", 1024)
     with pytest.raises(TypeError):
         C(b"double_buffer", 1024)
 
@@ -269,3 +266,30 @@ def test_gil_is_released_while_compressing():
     # With the GIL held through each call, this loop could only run between
     # calls: a handful of switches. Released, it spins all along.
     assert counter > 10_000
+
+
+@pytest.mark.parametrize("mode", MODES, ids=lambda m: "-".join(str(v) for v in m.values()))
+def test_ring_buffer_round_trip_and_reach(mode):
+    import random
+
+    page = 1024
+    # Repeats every 16 KiB: beyond one chunk's reach, within the ring's 64 KiB.
+    data = random.Random(1).randbytes(16 * 1024) * 18
+    chunks = [data[i : i + page] for i in range(0, len(data), page)]
+    chunks[5:5] = [b""]  # an empty chunk keeps the ring's history
+    ring = compress_chunks(chunks, strategy="ring_buffer", buffer_size=page, **mode)
+    double = compress_chunks(chunks, strategy="double_buffer", buffer_size=page, **mode)
+    for strategy in ("ring_buffer", "double_buffer"):  # both decode with 64 KiB of history
+        assert decompress_stream(b"".join(ring), strategy=strategy, buffer_size=page) == b"".join(chunks)
+    # Blocks that may refer to 64 KiB instead of one 1 KiB chunk come out smaller.
+    assert len(b"".join(ring)) < 0.2 * len(b"".join(double))
+
+
+def test_ring_buffer_with_dictionary_and_out_of_band_sizes(text_data):
+    dictionary = text_data[-50_000:]
+    chunks = [text_data[i : i + 500] for i in range(0, 100_000, 500)]
+    blocks = compress_chunks(chunks, strategy="ring_buffer", buffer_size=500, store_comp_size=0, dictionary=dictionary)
+    with lz4_stream.LZ4StreamDecompressor(
+        "ring_buffer", 500, store_comp_size=0, dictionary=dictionary
+    ) as decompressor:
+        assert [decompressor.decompress(b) for b in blocks] == chunks

@@ -22,6 +22,7 @@ CONFIGS = [
     {"buffer_size": 200, "store_comp_size": 1, "dictionary": b"lorem ipsum dolor"},
     {"buffer_size": 100_000, "compression_mode": "high_compression", "compression_level": 12},
     {"buffer_size": 4096, "compression_mode": "fast", "acceleration": 8, "end_marker": True},
+    {"strategy": "ring_buffer", "buffer_size": 512, "dictionary": b"lorem ipsum dolor"},
 ]
 
 

@@ -56,14 +56,17 @@ class LZ4StreamFile(io.BufferedIOBase):
     ``file`` is a path (str, bytes or os.PathLike) or a binary file object.
     ``mode`` is ``"rb"`` (the default), ``"wb"``, ``"xb"`` or ``"ab"`` (the
     ``b`` may be left out). The other arguments describe the stream and must
-    match the writer's: ``buffer_size`` (the page size, default 65536),
+    match the writer's: ``strategy`` (``"double_buffer"``, which python-lz4
+    reads, or ``"ring_buffer"``: blocks refer to the whole last 64 KiB, smaller
+    with small pages), ``buffer_size`` (the page size, default 65536),
     ``store_comp_size`` (size prefix width: 1, 2 or 4), ``dictionary`` (a
     preset dictionary, bytes-like), and for writing ``compression_mode``
     (``"default"``, ``"fast"`` or ``"high_compression"``), ``acceleration``,
     ``compression_level`` and ``end_marker`` (end the stream with a zero size
     prefix, as liblz4's example does; python-lz4 cannot read that marker).
 
-    Memory stays bounded by a few pages, whatever the stream's length. A
+    Memory stays bounded by a few pages, whatever the stream's length, and
+    the compression and decompression run without the GIL. A
     stream cut inside a block raises EOFError; a corrupt one LZ4StreamError.
     Reading goes on after an end marker, so streams appended with
     ``mode="ab"`` read back as one. Appending to a stream with a dictionary
@@ -76,6 +79,7 @@ class LZ4StreamFile(io.BufferedIOBase):
         file,
         mode="rb",
         *,
+        strategy="double_buffer",
         buffer_size=DEFAULT_BUFFER_SIZE,
         store_comp_size=4,
         dictionary=None,
@@ -106,6 +110,7 @@ class LZ4StreamFile(io.BufferedIOBase):
         else:
             raise TypeError("file must be a str, bytes or os.PathLike object, or a file object")
         settings = (
+            strategy,
             buffer_size,
             store_comp_size,
             dictionary,
@@ -249,6 +254,7 @@ def open(
     file,
     mode="rb",
     *,
+    strategy="double_buffer",
     buffer_size=DEFAULT_BUFFER_SIZE,
     store_comp_size=4,
     dictionary=None,
@@ -289,6 +295,7 @@ def open(
     binary = LZ4StreamFile(
         file,
         mode.replace("t", ""),
+        strategy=strategy,
         buffer_size=buffer_size,
         store_comp_size=store_comp_size,
         dictionary=dictionary,
