@@ -200,3 +200,26 @@ def test_sizes_above_2_gib_are_printed_as_they_are():
     with lz4_stream.LZ4StreamDecompressor("double_buffer", 128) as decompressor:
         with pytest.raises(lz4_stream.LZ4StreamError, match=r"^Requested input size \(4294967295\) larger"):
             decompressor.get_block(b"\xff\xff\xff\xffabc")
+
+
+@pytest.mark.parametrize("buffer_size,store_comp_size", [(65536, 4), (8192, 2), (200, 1)])
+def test_files_interoperate_with_python_lz4_loops(tmp_path, buffer_size, store_comp_size):
+    data = b"".join(b"line %d of the file\n" % i for i in range(40_000))
+    settings = {"buffer_size": buffer_size, "store_comp_size": store_comp_size}
+    # Our file, python-lz4's documented decompression loop.
+    path = tmp_path / "ours.lz4s"
+    with lz4_stream.open(path, "wb", **settings) as f:
+        f.write(data)
+    blocks, stream, offset = [], path.read_bytes(), 0
+    with pylz4.LZ4StreamDecompressor("double_buffer", **settings) as proc:
+        while offset < len(stream):
+            block = proc.get_block(stream[offset:])
+            blocks.append(proc.decompress(block))
+            offset += store_comp_size + len(block)
+    assert b"".join(blocks) == data
+    # python-lz4's documented compression loop, read back as our file.
+    with pylz4.LZ4StreamCompressor("double_buffer", **settings) as proc:
+        stream = b"".join(proc.compress(data[i : i + buffer_size]) for i in range(0, len(data), buffer_size))
+    (tmp_path / "theirs.lz4s").write_bytes(stream)
+    with lz4_stream.open(tmp_path / "theirs.lz4s", **settings) as f:
+        assert f.read() == data
