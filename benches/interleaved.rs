@@ -1,5 +1,7 @@
 //! Interleaved best-of-N timing, shared by the benches: the ratios in the
 //! README's tables come from here.
+// Each bench uses part of this module.
+#![allow(dead_code)]
 
 use std::time::{Duration, Instant};
 
