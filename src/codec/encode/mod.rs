@@ -261,6 +261,13 @@ impl Encoder {
             self.base -= delta;
         }
         let start = self.window.len();
+        let needed = start + chunk.len();
+        if needed > self.window.capacity() {
+            // Grow as a vector would, but not past the compaction threshold:
+            // the window's memory stays what its history and room need.
+            let target = (2 * self.window.capacity()).clamp(needed, self.compact_at.max(needed));
+            self.window.reserve_exact(target - start);
+        }
         self.window.extend_from_slice(chunk);
         self.history = match self.strategy {
             // The next block may refer to this chunk only.
@@ -442,10 +449,11 @@ mod tests {
     /// Every mode with the ring buffer: a chunk repeating one from 40 KiB
     /// back (beyond the previous chunk, across an empty chunk) becomes a tiny
     /// block, nothing older than 64 KiB is referred to, and the window never
-    /// holds more than 64 KiB of history and its room.
+    /// takes more memory than 64 KiB of history and its room.
     #[test]
     fn ring_buffer_reaches_the_last_64k_only() {
         let page = 1024;
+        let room = WINDOW_SIZE.max(page);
         let modes = [
             CompressionMode::Default,
             CompressionMode::Fast { acceleration: 300 },
@@ -488,7 +496,46 @@ mod tests {
                     190 => assert!(len > page, "{mode:?}: a match beyond 64 KiB"),
                     _ => {}
                 }
-                assert!(encoder.window.len() <= WINDOW_SIZE + WINDOW_SIZE.max(page));
+                assert!(encoder.window.capacity() <= WINDOW_SIZE + room);
+            }
+        }
+    }
+
+    /// The window's memory: 64 KiB of history and one page of room (at least
+    /// 64 KiB) with the ring buffer, whatever the page size, dictionary and
+    /// chunk sizes; the double buffer's stays within its four pages (or the
+    /// dictionary and one page, before the first compaction).
+    #[test]
+    fn window_memory_is_bounded() {
+        let input = data(900_000);
+        let dictionary = data(70_000);
+        for page in [1, 700, 4096, 65_536, 100_000, 300_000] {
+            for strategy in [Strategy::RingBuffer, Strategy::DoubleBuffer] {
+                for dict in [&b""[..], &dictionary[..]] {
+                    let mode = CompressionMode::Default;
+                    let mut encoder = Encoder::new(mode, strategy, page, dict);
+                    let mut out = vec![0; compress_bound(page)];
+                    let limit = match strategy {
+                        Strategy::RingBuffer => WINDOW_SIZE + WINDOW_SIZE.max(page),
+                        Strategy::DoubleBuffer => {
+                            (COMPACT_PAGES * page.min(WINDOW_SIZE)).max(WINDOW_SIZE + page)
+                        }
+                    };
+                    let mut rest = &input[..];
+                    let mut i = 0;
+                    while !rest.is_empty() {
+                        // Full pages, odd pieces and tiny ones.
+                        let n = [page, page / 3 + 1, 1][i % 3].min(rest.len());
+                        encoder.compress(&rest[..n], &mut out);
+                        rest = &rest[n..];
+                        i += 1;
+                        assert!(
+                            encoder.window.capacity() <= limit,
+                            "{strategy:?}, page {page}: {} bytes",
+                            encoder.window.capacity()
+                        );
+                    }
+                }
             }
         }
     }
