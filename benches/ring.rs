@@ -10,6 +10,7 @@
 //! cargo bench --bench ring              # everything (about 10 minutes)
 //! cargo bench --bench ring -- sizes     # the size table only
 //! cargo bench --bench ring -- speed     # the speed table only
+//! RING_BENCH_ROUNDS=25 cargo bench --bench ring -- speed   # more rounds
 //! ```
 //!
 //! Sizes: every mode (the default, accelerations 2, 8 and 64, levels 1-12),
@@ -40,8 +41,16 @@ use loops::{liblz4_compress_with, liblz4_decompress_with, ours_compress_with, ou
 /// Bytes of each kind of real file.
 const CORPUS_LEN: usize = 2 << 20;
 
-/// Rounds of the interleaved speed measurement.
+/// Rounds of the interleaved speed measurement, unless `RING_BENCH_ROUNDS`
+/// says otherwise (more rounds filter more background load).
 const ROUNDS: usize = 9;
+
+fn rounds() -> usize {
+    std::env::var("RING_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(ROUNDS)
+}
 
 const PAGES: [(usize, &str); 6] = [
     (512, "512B"),
@@ -120,8 +129,9 @@ fn sizes(samples: &[corpus::Sample]) {
 
 fn speed(samples: &[corpus::Sample]) {
     let mb_s = interleaved::mb_s;
+    let rounds = rounds();
     eprintln!(
-        "speed: MB/s of uncompressed data, best of {ROUNDS} interleaved runs. c: our writer \
+        "speed: MB/s of uncompressed data, best of {rounds} interleaved runs. c: our writer \
          (ring, double buffer), liblz4's ring loop and double-buffer loop; ring/lib: ours \
          / liblz4, both ring; d: our reader and liblz4's ring decoder, both on our ring stream"
     );
@@ -154,7 +164,7 @@ fn speed(samples: &[corpus::Sample]) {
             for &(page, page_name) in &PAGES {
                 let [a, b, c, e] = &mut outs;
                 let c = interleaved::best_of(
-                    ROUNDS,
+                    rounds,
                     &mut [
                         &mut || ours_compress_with(black_box(data), RING, page, mode, a),
                         &mut || ours_compress_with(black_box(data), DOUBLE, page, mode, b),
@@ -167,7 +177,7 @@ fn speed(samples: &[corpus::Sample]) {
                 );
                 let stream = &outs[0];
                 let d = interleaved::best_of(
-                    ROUNDS,
+                    rounds,
                     &mut [
                         &mut || ours_decompress(black_box(stream), page, &mut out.borrow_mut()),
                         &mut || {
