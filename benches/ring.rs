@@ -10,7 +10,7 @@
 //! cargo bench --bench ring              # everything (about 10 minutes)
 //! cargo bench --bench ring -- sizes     # the size table only
 //! cargo bench --bench ring -- speed     # the speed table only
-//! RING_BENCH_ROUNDS=25 cargo bench --bench ring -- speed   # more rounds
+//! LZ4S_BENCH_ROUNDS=25 cargo bench --bench ring -- speed   # more rounds
 //! ```
 //!
 //! Sizes: every mode (the default, accelerations 2, 8 and 64, levels 1-12),
@@ -41,16 +41,9 @@ use loops::{liblz4_compress_with, liblz4_decompress_with, ours_compress_with, ou
 /// Bytes of each kind of real file.
 const CORPUS_LEN: usize = 2 << 20;
 
-/// Rounds of the interleaved speed measurement, unless `RING_BENCH_ROUNDS`
-/// says otherwise (more rounds filter more background load).
+/// Rounds of the interleaved speed measurement (`LZ4S_BENCH_ROUNDS`
+/// overrides it: more rounds filter more background load).
 const ROUNDS: usize = 9;
-
-fn rounds() -> usize {
-    std::env::var("RING_BENCH_ROUNDS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(ROUNDS)
-}
 
 const PAGES: [(usize, &str); 6] = [
     (512, "512B"),
@@ -129,7 +122,8 @@ fn sizes(samples: &[corpus::Sample]) {
 
 fn speed(samples: &[corpus::Sample]) {
     let mb_s = interleaved::mb_s;
-    let rounds = rounds();
+    let rounds = interleaved::rounds(ROUNDS);
+    eprintln!("load average before: {}", interleaved::load());
     eprintln!(
         "speed: MB/s of uncompressed data, best of {rounds} interleaved runs. c: our writer \
          (ring, double buffer), liblz4's ring loop and double-buffer loop; ring/lib: ours \
@@ -204,6 +198,7 @@ fn speed(samples: &[corpus::Sample]) {
             "{mode_name:<8} worst: compression {worst_c:.2}x liblz4, decompression {worst_d:.2}x"
         );
     }
+    eprintln!("load average after: {}", interleaved::load());
 }
 
 fn main() {
