@@ -41,6 +41,8 @@
 //! # Ok(())
 //! # }
 //! ```
+// On docs.rs (which passes --cfg docsrs), every item gated by a feature says
+// which one it needs.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
