@@ -178,9 +178,9 @@ impl Output {
         if exists && !force && !is_dev_null(path) {
             return Err(already_exists(&name));
         }
-        // The file that will be written: a symlink's final target.
-        let resolved = follow_symlinks(path).map_err(|err| Failure::io(&name, err))?;
-        let existing = match fs::metadata(&resolved) {
+        // What OUTPUT is, symlinks followed by the system (which also knows
+        // the special links of /proc and /dev/fd).
+        let existing = match fs::metadata(path) {
             Ok(metadata) => Some(metadata),
             Err(err) if err.kind() == io::ErrorKind::NotFound => None,
             Err(err) => return Err(Failure::io(&name, err)),
@@ -204,7 +204,7 @@ impl Output {
                 // would), never replace it by a regular file.
                 let file = fs::OpenOptions::new()
                     .write(true)
-                    .open(&resolved)
+                    .open(path)
                     .map_err(|err| Failure::io(&name, err))?;
                 return Ok(Output {
                     sink: Sink::Special(file),
@@ -212,6 +212,9 @@ impl Output {
                 });
             }
         }
+        // A regular file, or none yet: the temporary file goes beside the
+        // file a chain of symlinks ends at, and replaces that file.
+        let resolved = follow_symlinks(path).map_err(|err| Failure::io(&name, err))?;
         let dir = match resolved.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),

@@ -146,6 +146,10 @@ fn special_files_are_written_into_never_replaced() {
     } else {
         eprintln!("not root: the device-node case is skipped (the FIFO case ran)");
     }
+    // /dev/stdout (a link the system resolves to this run's stdout pipe)
+    // is written into as well.
+    let run = dir.run(&["-d", "-f", "big.lz4s", "-o", "/dev/stdout"], b"");
+    assert!(run.ok().stdout == data);
     // --rm never removes an input whose output is not a regular file.
     dir.run(&["-d", "--rm", "big.lz4s", "-o", "/dev/null"], b"")
         .ok();
