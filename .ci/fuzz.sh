@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 CARGO_FUZZ_VERSION=0.13.2
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
-TARGETS=(reader block_decompress roundtrip truncation differential decoder_oracles)
+TARGETS=(reader block_decompress roundtrip truncation differential decoder_oracles async_adapters)
 
 if ! rustup run nightly rustc --version >/dev/null 2>&1; then
     rustup toolchain install nightly --profile minimal

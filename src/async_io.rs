@@ -101,7 +101,7 @@ impl WriteDriver {
         if self.poll_finish(inner.as_mut(), cx)?.is_pending() {
             return Poll::Pending;
         }
-        if inner.poll_shutdown_inner(cx)?.is_pending() {
+        if retry_interrupted(|| inner.as_mut().poll_shutdown_inner(cx))?.is_pending() {
             return Poll::Pending;
         }
         self.shut_down = true;
@@ -126,7 +126,18 @@ impl WriteDriver {
             // may refuse even a flush.
             return Poll::Ready(Ok(()));
         }
-        inner.poll_flush_inner(cx)
+        retry_interrupted(|| inner.as_mut().poll_flush_inner(cx))
+    }
+}
+
+/// Calls `op` again while it fails with `Interrupted`, as the drive loops do
+/// for reads and writes.
+fn retry_interrupted(mut op: impl FnMut() -> Poll<io::Result<()>>) -> Poll<io::Result<()>> {
+    loop {
+        match op() {
+            Poll::Ready(Err(err)) if err.kind() == io::ErrorKind::Interrupted => {}
+            other => return other,
+        }
     }
 }
 

@@ -62,6 +62,7 @@ fn main() {
         "roundtrip",
         "truncation",
         "differential",
+        "async_adapters",
     ] {
         let dir = seeds.join(target);
         if dir.exists() {
@@ -112,6 +113,20 @@ fn main() {
         write("differential", &case.name, seed.clone());
         seed[MISC] |= 0x80;
         write("differential", &format!("{}-ring", case.name), seed);
+        // async_adapters: header, flags (the runtime and how the writer ends,
+        // varied over the cases), an empty plan, a write and a read schedule
+        // with a Pending, an Interrupted, an injected error and short
+        // operations, data.
+        let mut seed = case.header();
+        seed.push(case.name.len() as u8 % 4);
+        seed.push(0);
+        let schedule = [0u8, 2, 3, 4 | (3 << 3), 1, 5, 7, 4];
+        for _ in 0..2 {
+            seed.push(schedule.len() as u8);
+            seed.extend_from_slice(&schedule);
+        }
+        seed.extend_from_slice(data);
+        write("async_adapters", &case.name, seed);
     }
     println!(
         "wrote seeds for {} cases to {}",

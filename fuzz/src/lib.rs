@@ -18,10 +18,14 @@
 //! - [`flex`]: lz4_flex's block decoder over a whole stream, for the
 //!   differential target.
 //! - [`stream`]: driving the crate's writer and reader through those ends.
+//! - [`polled`]: a sink and a source for the async adapters with `Pending`,
+//!   short operations and errors on a poll schedule, and a hand-polling
+//!   driver.
 
 pub mod flaky;
 pub mod flex;
 pub mod liblz4;
+pub mod polled;
 pub mod reference;
 pub mod setup;
 pub mod stream;
