@@ -94,6 +94,18 @@ pub enum Error {
     #[error("the stream is already finished: no more data can be written to it")]
     Finished,
 
+    /// A compression thread of a multi-threaded writer
+    /// ([`StreamConfig::workers`](crate::StreamConfig::workers)) panicked
+    /// while compressing a block. The blocks before it were written; the
+    /// stream cannot go on.
+    #[error("a compression worker panicked on block {block}: {message}")]
+    WorkerPanicked {
+        /// Index (from 0) of the block being compressed.
+        block: u64,
+        /// The panic's message, when it had one.
+        message: String,
+    },
+
     /// The underlying reader or writer failed.
     #[error(transparent)]
     Io(#[from] io::Error),
@@ -135,6 +147,10 @@ impl Clone for Error {
             },
             Error::OutOfBandSizes(who) => Error::OutOfBandSizes(who),
             Error::Finished => Error::Finished,
+            Error::WorkerPanicked { block, message } => Error::WorkerPanicked {
+                block: *block,
+                message: message.clone(),
+            },
             Error::Io(err) => Error::Io(io::Error::new(err.kind(), err.to_string())),
         }
     }
@@ -257,6 +273,18 @@ pub enum ConfigError {
     /// `CompressionMode::Fast` with an acceleration outside 1 to 65 537.
     #[error("acceleration {0} is out of range: 1 (default speed) to {max}", max = crate::limits::MAX_ACCELERATION)]
     Acceleration(u32),
+    /// [`StreamConfig::workers`](crate::StreamConfig::workers) above
+    /// [`MAX_WORKERS`](crate::MAX_WORKERS).
+    #[error("workers {0} is out of range: 1 to {max} threads, or 0 for one per available core", max = crate::limits::MAX_WORKERS)]
+    Workers(usize),
+    /// More than one compression thread
+    /// ([`StreamConfig::workers`](crate::StreamConfig::workers), 0 included)
+    /// with [`Strategy::RingBuffer`](crate::Strategy::RingBuffer).
+    #[error("workers({workers}) cannot be used with Strategy::RingBuffer: each ring-buffer block depends on the last 64 KiB of the stream, so blocks are compressed one after another; use workers(1) or Strategy::DoubleBuffer")]
+    RingBufferWorkers {
+        /// The worker count asked for (0: one per core).
+        workers: usize,
+    },
     /// `CompressionMode::High` with a level outside 1 to 12.
     #[error("compression level {0} is out of range: 1 to {max} (9 is the usual choice)", max = crate::limits::MAX_LEVEL)]
     Level(u8),
@@ -274,6 +302,7 @@ impl From<Error> for io::Error {
             Error::Corrupt { .. } => io::ErrorKind::InvalidData,
             Error::Truncated { .. } | Error::IncompleteBlock { .. } => io::ErrorKind::UnexpectedEof,
             Error::Finished => io::ErrorKind::BrokenPipe,
+            Error::WorkerPanicked { .. } => io::ErrorKind::Other,
         };
         io::Error::new(kind, err)
     }

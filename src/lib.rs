@@ -73,7 +73,8 @@ pub mod tokio;
 pub use config::{CompressionMode, SizePrefix, Strategy, StreamConfig};
 pub use error::{BlockPart, ConfigError, Corruption, Error};
 pub use limits::{
-    compress_bound, DEFAULT_BUFFER_SIZE, MAX_ACCELERATION, MAX_BUFFER_SIZE, MAX_LEVEL, WINDOW_SIZE,
+    compress_bound, DEFAULT_BUFFER_SIZE, MAX_ACCELERATION, MAX_BUFFER_SIZE, MAX_LEVEL, MAX_WORKERS,
+    WINDOW_SIZE,
 };
 pub use read::Lz4StreamReader;
 pub use write::Lz4StreamWriter;

@@ -15,6 +15,13 @@ pub const MAX_ACCELERATION: u32 = 65_537;
 /// The highest compression level (liblz4's `LZ4HC_CLEVEL_MAX`).
 pub const MAX_LEVEL: u8 = 12;
 
+/// The most compression threads a writer may run
+/// ([`StreamConfig::workers`](crate::StreamConfig::workers)): far more than
+/// any machine this crate meets has cores, few enough that a typo (or a
+/// negative number cast to `usize`) is refused instead of starting
+/// thousands of threads. zstd stops at 200.
+pub const MAX_WORKERS: usize = 256;
+
 /// Worst-case compressed size of `input_len` bytes (liblz4's `LZ4_compressBound`):
 /// `n + n / 255 + 16`.
 ///

@@ -3,8 +3,9 @@
 use std::fmt;
 
 use crate::codec::encode::Encoder;
-use crate::config::StreamConfig;
+use crate::config::{SizePrefix, StreamConfig};
 use crate::error::Error;
+use crate::limits::compress_bound;
 
 /// Turns chunks of at most one page into prefixed LZ4 blocks, each allowed to
 /// refer to the history before it — python-lz4's `LZ4StreamCompressor`.
@@ -95,23 +96,14 @@ impl Compressor {
                 buffer_size,
             });
         }
-        let prefix = self.config.get_size_prefix();
-        let width = prefix.width();
-        let capacity = width + crate::limits::compress_bound(chunk.len());
-        if self.out.len() < capacity {
-            self.out.resize(capacity, 0);
-        }
-        let len = self.encoder.compress(chunk, &mut self.out[width..capacity]);
-        // LZ4's worst case is compress_bound, and the output buffer is that
-        // long: a longer block is a bug in the encoder, not a condition a
-        // caller could handle.
-        assert!(
-            len <= self.config.max_block_size(),
-            "LZ4 block exceeded compress_bound"
+        let len = frame(
+            &mut self.encoder,
+            self.config.get_size_prefix(),
+            chunk,
+            &mut self.out,
         );
-        prefix.encode(len, &mut self.out[..width]);
-        self.out_len = width + len;
-        Ok(&self.out[..self.out_len])
+        self.out_len = len;
+        Ok(&self.out[..len])
     }
 
     /// The block the last successful `compress` returned, prefix included (the
@@ -131,6 +123,33 @@ impl fmt::Debug for Compressor {
             .field("last_block_len", &self.out_len)
             .finish()
     }
+}
+
+/// Compresses `chunk` (at most one page) with `encoder` into `out` as one
+/// block with its size prefix, growing `out` if it is too short, and returns
+/// the block's length, prefix included. The one place blocks are framed: the
+/// [`Compressor`] and the parallel engine's workers both call it.
+pub(crate) fn frame(
+    encoder: &mut Encoder,
+    prefix: SizePrefix,
+    chunk: &[u8],
+    out: &mut Vec<u8>,
+) -> usize {
+    let width = prefix.width();
+    let capacity = width + compress_bound(chunk.len());
+    if out.len() < capacity {
+        out.resize(capacity, 0);
+    }
+    let len = encoder.compress(chunk, &mut out[width..capacity]);
+    // LZ4's worst case is compress_bound, and the output buffer is that
+    // long: a longer block is a bug in the encoder, not a condition a
+    // caller could handle.
+    assert!(
+        len <= compress_bound(chunk.len()),
+        "LZ4 block exceeded compress_bound"
+    );
+    prefix.encode(len, &mut out[..width]);
+    width + len
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 
 mod compressor;
 mod decompressor;
+pub(crate) mod parallel;
 mod window;
 
 pub use compressor::Compressor;

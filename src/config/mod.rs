@@ -1,12 +1,14 @@
-//! Stream configuration: page size, size-prefix width, preset dictionary and
-//! end marker, compression mode and history strategy, validated once, here,
-//! the way python-lz4 validates them.
+//! Stream configuration: page size, size-prefix width, preset dictionary,
+//! end marker, compression mode, history strategy and worker count,
+//! validated once, here, the way python-lz4 validates them.
 
 use std::fmt;
 use std::sync::Arc;
 
 use crate::error::{ConfigError, Error};
-use crate::limits::{compress_bound, DEFAULT_BUFFER_SIZE, MAX_BUFFER_SIZE, WINDOW_SIZE};
+use crate::limits::{
+    compress_bound, DEFAULT_BUFFER_SIZE, MAX_BUFFER_SIZE, MAX_WORKERS, WINDOW_SIZE,
+};
 
 mod mode;
 mod strategy;
@@ -115,6 +117,9 @@ pub struct StreamConfig {
     end_marker: bool,
     mode: CompressionMode,
     strategy: Strategy,
+    /// Compression threads as given: 0 stands for one per core, resolved
+    /// when a writer starts (`resolved_workers`).
+    workers: usize,
 }
 
 impl Default for StreamConfig {
@@ -126,6 +131,7 @@ impl Default for StreamConfig {
             end_marker: false,
             mode: CompressionMode::Default,
             strategy: Strategy::DoubleBuffer,
+            workers: 1,
         }
     }
 }
@@ -140,6 +146,7 @@ impl fmt::Debug for StreamConfig {
             .field("end_marker", &self.end_marker)
             .field("mode", &self.mode)
             .field("strategy", &self.strategy)
+            .field("workers", &self.workers)
             .finish()
     }
 }
@@ -213,9 +220,54 @@ impl StreamConfig {
     /// A ring-buffer block depends on everything in the last 64 KiB, not only
     /// on the chunk before it, so its blocks are compressed one after another:
     /// unlike double-buffer blocks, they cannot be split among threads one
-    /// chunk each.
+    /// chunk each: [`workers`](Self::workers) other than 1 with the ring
+    /// buffer is rejected ([`ConfigError::RingBufferWorkers`]).
     pub fn strategy(mut self, strategy: Strategy) -> Self {
         self.strategy = strategy;
+        self
+    }
+
+    /// Sets how many threads the stream writers compress pages on (zstd's
+    /// `nbWorkers`, `lz4 -T`). 1, the default, compresses on the caller's
+    /// thread; 0 means one thread per available core
+    /// ([`std::thread::available_parallelism`]); at most [`MAX_WORKERS`].
+    ///
+    /// With 2 or more, each page is compressed by a worker thread the writer
+    /// owns (pigz's scheme: a block refers only to the chunk before it, so
+    /// every page can be compressed as soon as it is full), and the blocks
+    /// are written in order. The output is the same for every worker count
+    /// from 2 up: a function of the configuration, the input and the flush
+    /// points only. In the high modes with levels 3 to 12 it is also the
+    /// same as one worker's; in the default, fast and high 1-2 modes a
+    /// worker indexes the previous chunk more sparsely than the
+    /// single-threaded encoder has it indexed, so the bytes differ (the size
+    /// by a few tenths of a per cent; see the README). python-lz4 and liblz4
+    /// decode it either way.
+    ///
+    /// Memory grows with the count: each worker keeps an encoder, and up to
+    /// two pages per worker are in flight. Only the stream writers (through
+    /// [`StreamEncoder`](crate::stream::StreamEncoder)) use workers;
+    /// [`block::Compressor`](crate::block::Compressor) compresses on the
+    /// caller's thread. The ring buffer ([`Strategy::RingBuffer`]) needs
+    /// every block in turn, so with it any value but 1 is rejected.
+    ///
+    /// ```
+    /// use std::io::Write;
+    /// use lz4_stream::{CompressionMode, Lz4StreamWriter, StreamConfig};
+    ///
+    /// # fn main() -> std::io::Result<()> {
+    /// let config = StreamConfig::default()
+    ///     .mode(CompressionMode::High { level: 9 })
+    ///     .workers(0); // one per core
+    /// let mut writer = Lz4StreamWriter::with_config(Vec::new(), config)?;
+    /// writer.write_all(&b"parallel pages, ".repeat(20_000))?;
+    /// let compressed = writer.finish()?;
+    /// # assert!(compressed.len() < 20_000);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn workers(mut self, workers: usize) -> Self {
+        self.workers = workers;
         self
     }
 
@@ -247,6 +299,24 @@ impl StreamConfig {
     /// The history strategy.
     pub fn get_strategy(&self) -> Strategy {
         self.strategy
+    }
+
+    /// The worker count as set: 0 means one per available core (see
+    /// [`workers`](Self::workers)).
+    pub fn get_workers(&self) -> usize {
+        self.workers
+    }
+
+    /// The number of compression threads a writer runs: the configured
+    /// count, with 0 replaced by the number of available cores (1 if that
+    /// cannot be told).
+    pub fn resolved_workers(&self) -> usize {
+        match self.workers {
+            0 => std::thread::available_parallelism()
+                .map_or(1, |cores| cores.get())
+                .min(MAX_WORKERS),
+            workers => workers,
+        }
     }
 
     /// The part of the dictionary an LZ4 match can reach: its last 64 KiB.
@@ -289,6 +359,15 @@ impl StreamConfig {
             .into());
         }
         self.mode.validate()?;
+        if self.workers > MAX_WORKERS {
+            return Err(ConfigError::Workers(self.workers).into());
+        }
+        if self.workers != 1 && self.strategy == Strategy::RingBuffer {
+            return Err(ConfigError::RingBufferWorkers {
+                workers: self.workers,
+            }
+            .into());
+        }
         Ok(())
     }
 }
@@ -393,6 +472,38 @@ mod tests {
         assert!(ok(MAX_BUFFER_SIZE + 1, SizePrefix::U32).is_err());
         assert!(ok(0, SizePrefix::OutOfBand).is_err());
         assert!(ok(1, SizePrefix::OutOfBand).is_ok());
+    }
+
+    #[test]
+    fn worker_counts() {
+        let workers = |n| StreamConfig::new().workers(n).validate();
+        assert!(workers(1).is_ok());
+        assert!(workers(0).is_ok());
+        assert!(workers(MAX_WORKERS).is_ok());
+        let err = workers(MAX_WORKERS + 1).unwrap_err().to_string();
+        assert!(err.contains("workers 257 is out of range"), "{err}");
+        assert!(workers(usize::MAX).is_err());
+        assert_eq!(StreamConfig::new().resolved_workers(), 1);
+        assert_eq!(StreamConfig::new().workers(7).resolved_workers(), 7);
+        let all = StreamConfig::new().workers(0).resolved_workers();
+        assert!((1..=MAX_WORKERS).contains(&all));
+    }
+
+    #[test]
+    fn the_ring_buffer_runs_on_one_thread_only() {
+        let ring = StreamConfig::new().strategy(Strategy::RingBuffer);
+        assert!(ring.clone().workers(1).validate().is_ok());
+        for workers in [0, 2, 8] {
+            let err = ring.clone().workers(workers).validate().unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    Error::Config(ConfigError::RingBufferWorkers { workers: w }) if w == workers
+                ),
+                "{err:?}"
+            );
+            assert!(err.to_string().contains("Strategy::RingBuffer"), "{err}");
+        }
     }
 
     #[test]

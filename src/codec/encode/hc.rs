@@ -57,6 +57,13 @@ impl HcTables {
         }
     }
 
+    /// Back to the state of `HcTables::new(base)`, without allocating.
+    pub(crate) fn clear(&mut self, base: u32) {
+        self.head.fill(0);
+        self.chain.fill(0xFFFF);
+        self.next = base;
+    }
+
     /// Moves every position `delta` (a multiple of 64 Ki, so the chain's
     /// slots stay put) down.
     pub(crate) fn rebase(&mut self, delta: u32) {

@@ -37,6 +37,12 @@ impl MidTables {
         }
     }
 
+    /// Back to the state of `MidTables::new`, without allocating.
+    pub(crate) fn clear(&mut self) {
+        self.short.fill(0);
+        self.long.fill(0);
+    }
+
     #[inline(always)]
     fn put8(&mut self, src: &[u8], i: usize, index: usize) {
         self.long[hash8(read64(src, i))] = index as u32;

@@ -178,7 +178,6 @@ impl Encoder {
         start: u32,
     ) -> Self {
         let finder = Finder::of(mode);
-        let dictionary = &dictionary[dictionary.len().saturating_sub(WINDOW_SIZE)..];
         let compact_at = compact_at(strategy, page_size);
         // The fast table's form depends on how much input passes between two
         // compactions (see `FastTable::new`): one page with the double
@@ -187,7 +186,7 @@ impl Encoder {
             Strategy::DoubleBuffer => page_size,
             Strategy::RingBuffer => compact_at - WINDOW_SIZE,
         };
-        let mut tables = match finder {
+        let tables = match finder {
             Finder::Fast { acceleration } => {
                 Tables::Fast(FastTable::new(input_per_compaction, acceleration))
             }
@@ -195,25 +194,61 @@ impl Encoder {
             Finder::Chain { .. } => Tables::Hc(HcTables::new(start), Vec::new()),
             Finder::Optimal(_) => Tables::Hc(HcTables::new(start), opt::nodes()),
         };
-        let window = dictionary.to_vec();
-        match &mut tables {
-            Tables::Fast(table) => table.index(&window, start),
-            Tables::Mid(tables) => tables.index(&window),
-            Tables::Hc(hc, _) => {
-                if window.len() >= MIN_MATCH {
-                    hc.insert(&window, start, window.len() - (MIN_MATCH - 1));
-                }
-            }
-        }
-        Encoder {
+        let mut encoder = Encoder {
             finder,
             tables,
             strategy,
-            history: (!window.is_empty()).then_some(0),
-            window,
+            window: Vec::new(),
             base: start,
+            history: None,
             compact_at,
+        };
+        encoder.load(dictionary, false);
+        encoder
+    }
+
+    /// Starts a block of a parallel job afresh: `history` (at most its last
+    /// 64 KiB count) becomes all the next block may refer to, and the tables
+    /// and window are reused, not allocated again. Double buffer only: a
+    /// ring-buffer block depends on more than one chunk.
+    ///
+    /// A job's block thus depends only on its own chunk and `history`, never
+    /// on which worker compressed what before. For the hash-chain finders
+    /// (high levels 3-12) that is exactly the state the single-threaded
+    /// encoder is in after compressing `history` as a chunk (they index every
+    /// position either way), so their blocks are identical to its; the fast
+    /// finder indexes `history` sparsely (`FastTable::index_sparse`), the mid
+    /// finder as it indexes a dictionary, so theirs differ slightly.
+    pub(crate) fn restart(&mut self, history: &[u8]) {
+        debug_assert_eq!(self.strategy, Strategy::DoubleBuffer);
+        match &mut self.tables {
+            Tables::Fast(table) => table.clear(),
+            Tables::Mid(tables) => tables.clear(),
+            Tables::Hc(hc, _) => hc.clear(START),
         }
+        self.base = START;
+        self.window.clear();
+        self.load(history, true);
+    }
+
+    /// Makes (at most the last 64 KiB of) `dictionary` the history of a
+    /// freshly cleared encoder, indexed for the first block; `sparse`: see
+    /// `restart`.
+    fn load(&mut self, dictionary: &[u8], sparse: bool) {
+        let dictionary = &dictionary[dictionary.len().saturating_sub(WINDOW_SIZE)..];
+        self.window.extend_from_slice(dictionary);
+        let window = &self.window;
+        match &mut self.tables {
+            Tables::Fast(table) if sparse => table.index_sparse(window, self.base),
+            Tables::Fast(table) => table.index(window, self.base),
+            Tables::Mid(tables) => tables.index(window),
+            Tables::Hc(hc, _) => {
+                if window.len() >= MIN_MATCH {
+                    hc.insert(window, self.base, window.len() - (MIN_MATCH - 1));
+                }
+            }
+        }
+        self.history = (!window.is_empty()).then_some(0);
     }
 
     /// Compresses `chunk` into one raw LZ4 block in `out`, which must hold
