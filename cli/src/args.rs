@@ -58,6 +58,7 @@ Examples:
   lz4s compress -9 data.bin               high compression (smaller, slower to write)
   lz4s compress --fast=8 data.bin         faster, larger
   lz4s compress -B 1K --strategy ring msgs  small pages, 64 KiB of history
+  lz4s compress -9 -T 0 data.bin          high compression on every core
   producer | lz4s compress -v - out.lz4s  from stdin, with a summary line";
 
 const DECOMPRESS_EXAMPLES: &str = "\
@@ -280,6 +281,11 @@ pub struct EncodeArgs {
     /// Decompressing reads both. Example: --strategy ring
     #[arg(long, value_name = "ring|double", default_value = "double", value_parser = parse_strategy)]
     pub strategy: Strategy,
+    /// Compress on N threads, as lz4 -T and zstd -T do; 0 means one per
+    /// core. The output is the same for every N from 2 up (and, from level
+    /// 3 up, the same as with 1). Example: -T 0, -T 4
+    #[arg(short = 'T', long, value_name = "N", default_value_t = 1)]
+    pub threads: usize,
 }
 
 /// Rewrites lz4's level flags `-1` ... `-12` (any `-` followed only by
@@ -297,6 +303,8 @@ pub fn expand_level_flags(args: impl IntoIterator<Item = OsString>) -> Vec<OsStr
         "-D",
         "--dict",
         "--level",
+        "-T",
+        "--threads",
     ];
     let mut out = Vec::new();
     let mut verbatim = false;
@@ -369,7 +377,8 @@ impl EncodeArgs {
             .unchecked_config()
             .end_marker(self.end_marker)
             .mode(self.mode())
-            .strategy(self.strategy);
+            .strategy(self.strategy)
+            .workers(self.threads);
         config
             .validate()
             .map_err(|err| Failure::Usage(err.to_string()))?;
@@ -509,6 +518,33 @@ mod tests {
         assert!(cli.command.is_none());
         assert_eq!(cli.top.files, [PathBuf::from("file")]);
         assert_eq!(cli.top.format.buffer_size, DEFAULT_BUFFER_SIZE);
+    }
+
+    #[test]
+    fn threads() {
+        let workers = |args: &[&str]| {
+            let cli = parse(args).unwrap();
+            match cli.command {
+                Some(Command::Compress(args)) => args.encode.config(&args.format),
+                None => cli.top.encode.config(&cli.top.format),
+                Some(Command::Decompress(_)) => panic!("parsed the wrong subcommand"),
+            }
+            .map(|config| config.get_workers())
+        };
+        assert_eq!(workers(&["lz4s", "compress"]).unwrap(), 1);
+        assert_eq!(workers(&["lz4s", "compress", "-T", "0"]).unwrap(), 0);
+        assert_eq!(workers(&["lz4s", "--threads", "4", "f"]).unwrap(), 4);
+        assert_eq!(workers(&["lz4s", "-9", "-T", "3", "f"]).unwrap(), 3);
+        match workers(&["lz4s", "-T", "100000", "f"]) {
+            Err(Failure::Usage(message)) => assert!(message.contains("workers"), "{message}"),
+            other => panic!("accepted 100000 threads: {other:?}"),
+        }
+        match workers(&["lz4s", "-T", "2", "--strategy", "ring", "f"]) {
+            Err(Failure::Usage(message)) => assert!(message.contains("RingBuffer"), "{message}"),
+            other => panic!("accepted threads with the ring buffer: {other:?}"),
+        }
+        assert!(parse(&["lz4s", "-T", "-1", "f"]).is_err());
+        assert!(parse(&["lz4s", "decompress", "-T", "2"]).is_err());
     }
 
     #[test]

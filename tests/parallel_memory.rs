@@ -1,0 +1,154 @@
+//! The multi-threaded writer's memory is bounded by workers x page size,
+//! never by the stream's length, even when the inner writer is slow (a
+//! slow sink stops the intake instead of letting blocks pile up): measured
+//! with a counting global allocator.
+//!
+//! This binary holds a single test, so nothing else allocates while a case is
+//! measured. Run with `--nocapture` to see the peaks.
+
+mod common;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use lz4_stream::{compress_bound, CompressionMode, Lz4StreamWriter, StreamConfig};
+
+/// Counts the bytes allocated right now and the most ever allocated at once.
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(bytes: usize) {
+    let now = CURRENT.fetch_add(bytes, Ordering::SeqCst) + bytes;
+    PEAK.fetch_max(now, Ordering::SeqCst);
+}
+
+fn shrank(bytes: usize) {
+    CURRENT.fetch_sub(bytes, Ordering::SeqCst);
+}
+
+// SAFETY: every call goes straight to the system allocator; the counters
+// only observe sizes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let ptr = System.alloc(layout);
+        if !ptr.is_null() {
+            grew(layout.size());
+        }
+        ptr
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let ptr = System.alloc_zeroed(layout);
+        if !ptr.is_null() {
+            grew(layout.size());
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout);
+        shrank(layout.size());
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let new = System.realloc(ptr, layout, new_size);
+        if !new.is_null() {
+            // Counted as if old and new existed at once, as they may.
+            grew(new_size);
+            shrank(layout.size());
+        }
+        new
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Runs `f` and returns the peak of bytes it had allocated beyond what was
+/// allocated before.
+fn peak_of(f: impl FnOnce()) -> usize {
+    let base = CURRENT.load(Ordering::SeqCst);
+    PEAK.store(base, Ordering::SeqCst);
+    f();
+    PEAK.load(Ordering::SeqCst) - base
+}
+
+/// A sink that takes at most 1000 bytes per call and keeps nothing: as slow
+/// to drain as a congested socket, per byte written.
+struct Slow {
+    written: u64,
+}
+
+impl Write for Slow {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = buf.len().min(1000);
+        self.written += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// What a writer with `workers` threads and pages of `page` bytes may hold:
+/// per worker, an encoder (its window of 64 KiB of history and a page, twice
+/// for a growing vector's doubling, and up to 640 KiB of match-finder
+/// tables); two jobs per worker plus two, each a page buffer (twice, for
+/// doubling) and a block buffer (twice); the page being filled; and 256 KiB
+/// for everything else (threads, channels).
+fn budget(workers: usize, page: usize) -> usize {
+    let encoder = 2 * (64 * 1024 + page) + 640 * 1024;
+    let job = 2 * page + 2 * (4 + compress_bound(page));
+    workers * encoder + (2 * workers + 2) * job + page + 256 * 1024
+}
+
+#[test]
+fn parallel_writer_memory_is_bounded_by_workers_and_page_size() {
+    let data = common::sample("text", 8 << 20, 3);
+    for (workers, page, mode) in [
+        (2, 65_536, CompressionMode::Default),
+        (4, 65_536, CompressionMode::High { level: 9 }),
+        (3, 8192, CompressionMode::High { level: 11 }),
+        (2, 1 << 20, CompressionMode::Fast { acceleration: 4 }),
+    ] {
+        let config = StreamConfig::default()
+            .buffer_size(page)
+            .mode(mode)
+            .workers(workers);
+        let mut peaks = Vec::new();
+        let lens = [data.len() / 2, data.len()];
+        for len in lens {
+            let peak = peak_of(|| {
+                let mut writer = Lz4StreamWriter::with_config(Slow { written: 0 }, config.clone())
+                    .unwrap();
+                // In pieces of every size, so the page buffer is used too.
+                for piece in data[..len].chunks(100_003) {
+                    writer.write_all(piece).unwrap();
+                }
+                let sink = writer.finish().unwrap();
+                assert!(sink.written > 0);
+            });
+            println!(
+                "{workers} workers, page {page:>7}, {mode:?}, {len:>8} bytes: peak {peak:>9} bytes (budget {})",
+                budget(workers, page)
+            );
+            assert!(
+                peak <= budget(workers, page),
+                "{workers} workers, page {page}: peak {peak}, budget {}",
+                budget(workers, page)
+            );
+            peaks.push(peak);
+        }
+        // Twice the stream, not more memory (beyond noise), once the
+        // shorter one has filled every job slot several times over.
+        if lens[0] / page >= 4 * (2 * workers + 2) {
+            assert!(
+                peaks[1] <= peaks[0] + peaks[0] / 10,
+                "{workers} workers, page {page}: memory grew with the stream: {peaks:?}"
+            );
+        }
+    }
+}
