@@ -121,6 +121,8 @@ fn flush_writes_everything_so_far() {
 
 #[test]
 fn size_stays_within_half_a_percent_of_one_worker() {
+    // 4 and 64 KiB pages of the tests' synthetic text and records; the
+    // README's table measures real files.
     let inputs = [
         ("text", sample("text", 1 << 20, 1)),
         ("binary", sample("binary", 1 << 20, 2)),
@@ -137,7 +139,8 @@ fn size_stays_within_half_a_percent_of_one_worker() {
                 let two = common::compress(&config.clone().workers(2), data).len() as f64;
                 let change = (two / one - 1.0) * 100.0;
                 println!("{name}, page {page}, {mode:?}: {change:+.3}%");
-                assert!(change.abs() <= 0.5, "{name}, page {page}, {mode:?}: {change:+.3}%");
+                // Smaller is fine (the sparse index sometimes finds more).
+                assert!(change <= 0.5, "{name}, page {page}, {mode:?}: {change:+.3}%");
             }
         }
     }

@@ -45,6 +45,14 @@ enum Phase {
 /// first. So at most one page and one block are held, however slowly the
 /// output drains.
 ///
+/// With [`StreamConfig::workers`] at 2 or more, full pages are compressed on
+/// worker threads the encoder owns, while the caller goes on pushing; blocks
+/// come out in stream order. At most two pages per worker are in flight:
+/// beyond that, and when the next block is needed (`flush`, `finish`),
+/// `push`, `flush` and `finish` wait for it — for computation only, at most
+/// one block's compression; I/O stays entirely with the caller, on its own
+/// thread or task. Dropping the encoder joins the threads.
+///
 /// [`flush`](Self::flush) turns the partial page into a block, so a peer can
 /// decode everything pushed so far; [`finish`](Self::finish) does the same and
 /// appends the end marker if the configuration asks for one. Both are "call
@@ -152,7 +160,8 @@ impl StreamEncoder {
     /// [`pending`](Self::pending) then shows.
     ///
     /// Returns 0 (taking nothing) when `input` is empty and while output is
-    /// pending: consume it first. A whole page at the start of `input` is
+    /// pending: consume it first. With workers, it also returns 0 after
+    /// waiting for the next block when every worker has its pages. A whole page at the start of `input` is
     /// compressed straight from it, without being copied into the page.
     ///
     /// # Errors
@@ -165,7 +174,14 @@ impl StreamEncoder {
             Phase::Failed(err) => return Err(err.clone()),
             Phase::Finishing { .. } | Phase::Done => return Err(Error::Finished),
         }
-        if input.is_empty() || !self.producer.can_accept() {
+        if input.is_empty() || !self.pending().is_empty() {
+            return Ok(0);
+        }
+        if !self.producer.can_accept() {
+            // Every worker has its pages: wait for the next block in order,
+            // which the caller then hands on before pushing again.
+            let result = self.producer.wait();
+            self.check(result)?;
             return Ok(0);
         }
         let buffer_size = self.config().get_buffer_size();
@@ -238,13 +254,16 @@ impl StreamEncoder {
             Phase::Open => {
                 if !self.page.is_empty() {
                     if !self.producer.can_accept() {
+                        self.wait_for_output()?;
                         return Ok(false);
                     }
                     self.submit_page()?;
                 }
+                self.wait_for_output()?;
                 Ok(self.pending().is_empty() && self.producer.is_idle())
             }
             Phase::Finishing { .. } | Phase::Done => {
+                self.wait_for_output()?;
                 Ok(self.pending().is_empty() && self.producer.is_idle())
             }
         }
@@ -267,6 +286,7 @@ impl StreamEncoder {
             Phase::Open => {
                 if !self.page.is_empty() {
                     if !self.producer.can_accept() {
+                        self.wait_for_output()?;
                         return Ok(false);
                     }
                     self.submit_page()?;
@@ -280,11 +300,23 @@ impl StreamEncoder {
                 self.phase = Phase::Finishing { marker_left };
             }
         }
+        self.wait_for_output()?;
         if self.pending().is_empty() && self.producer.is_idle() {
             self.phase = Phase::Done;
             return Ok(true);
         }
         Ok(false)
+    }
+
+    /// With nothing to hand out but blocks still being compressed on worker
+    /// threads, waits for the next one, so that "call until true" always
+    /// has output to hand on between calls.
+    fn wait_for_output(&mut self) -> Result<(), Error> {
+        if self.pending().is_empty() && !self.producer.is_idle() {
+            let result = self.producer.wait();
+            self.check(result)?;
+        }
+        Ok(())
     }
 
     /// Hands the partial page to the producer.

@@ -2,16 +2,20 @@
 //! block.
 //!
 //! The encoder owns the page cutting, the order of the output and the end
-//! marker; a block producer only compresses. Today's producer compresses each
-//! page inline, on the caller's thread, when it is submitted. A producer that
-//! compresses on other threads fits the same four operations: `can_accept`
-//! says `false` under backpressure (the encoder's `push` then takes nothing),
+//! marker; a block producer only compresses. With one worker (the default)
+//! each page is compressed inline, on the caller's thread, when it is
+//! submitted; with more, on the worker threads of a
+//! `ParallelCompressor` (`block/parallel.rs`). Both fit the same operations: `can_accept` says
+//! `false` under backpressure (the encoder's `push` then takes nothing),
 //! `ready` hands out finished blocks in stream order while later pages are
-//! still in flight, and `is_idle` is `false` until every submitted page's
-//! block has been handed out.
+//! still in flight, `is_idle` is `false` until every submitted page's block
+//! has been handed out, and `wait` blocks until the next block is ready —
+//! for computation only (at most one block's compression), never for I/O,
+//! which stays with the encoder's caller.
 
 use std::ops::Range;
 
+use crate::block::parallel::ParallelCompressor;
 use crate::block::Compressor;
 use crate::config::StreamConfig;
 use crate::error::Error;
@@ -20,6 +24,8 @@ use crate::error::Error;
 pub(crate) enum BlockProducer {
     /// Compresses each page on the caller's thread as it is submitted.
     Inline(Inline),
+    /// Compresses pages on worker threads (`StreamConfig::workers` >= 2).
+    Parallel(ParallelCompressor),
 }
 
 /// The single-threaded producer: one block at a time, kept in the
@@ -34,6 +40,9 @@ pub(crate) struct Inline {
 impl BlockProducer {
     /// The producer the configuration asks for.
     pub(crate) fn for_config(config: StreamConfig) -> BlockProducer {
+        if config.resolved_workers() >= 2 {
+            return BlockProducer::Parallel(ParallelCompressor::new(config));
+        }
         BlockProducer::Inline(Inline {
             compressor: Compressor::with_valid_config(config),
             unread: 0..0,
@@ -43,6 +52,7 @@ impl BlockProducer {
     pub(crate) fn config(&self) -> &StreamConfig {
         match self {
             BlockProducer::Inline(inline) => inline.compressor.config(),
+            BlockProducer::Parallel(parallel) => parallel.config(),
         }
     }
 
@@ -52,6 +62,7 @@ impl BlockProducer {
     pub(crate) fn can_accept(&self) -> bool {
         match self {
             BlockProducer::Inline(inline) => inline.unread.is_empty(),
+            BlockProducer::Parallel(parallel) => parallel.can_accept(),
         }
     }
 
@@ -65,6 +76,7 @@ impl BlockProducer {
                 inline.unread = 0..len;
                 Ok(())
             }
+            BlockProducer::Parallel(parallel) => parallel.submit(page),
         }
     }
 
@@ -72,6 +84,7 @@ impl BlockProducer {
     pub(crate) fn ready(&self) -> &[u8] {
         match self {
             BlockProducer::Inline(inline) => &inline.compressor.last_block()[inline.unread.clone()],
+            BlockProducer::Parallel(parallel) => parallel.ready(),
         }
     }
 
@@ -81,6 +94,7 @@ impl BlockProducer {
             BlockProducer::Inline(inline) => {
                 inline.unread.start += n.min(inline.unread.len());
             }
+            BlockProducer::Parallel(parallel) => parallel.consume(n),
         }
     }
 
@@ -88,6 +102,17 @@ impl BlockProducer {
     pub(crate) fn is_idle(&self) -> bool {
         match self {
             BlockProducer::Inline(inline) => inline.unread.is_empty(),
+            BlockProducer::Parallel(parallel) => parallel.is_idle(),
+        }
+    }
+
+    /// Blocks until [`ready`](Self::ready) shows output or the producer is
+    /// idle. The inline producer never has to: its block is ready as soon as
+    /// the page is submitted.
+    pub(crate) fn wait(&mut self) -> Result<(), Error> {
+        match self {
+            BlockProducer::Inline(_) => Ok(()),
+            BlockProducer::Parallel(parallel) => parallel.wait(),
         }
     }
 }
