@@ -140,7 +140,10 @@ fn size_stays_within_half_a_percent_of_one_worker() {
                 let change = (two / one - 1.0) * 100.0;
                 println!("{name}, page {page}, {mode:?}: {change:+.3}%");
                 // Smaller is fine (the sparse index sometimes finds more).
-                assert!(change <= 0.5, "{name}, page {page}, {mode:?}: {change:+.3}%");
+                assert!(
+                    change <= 0.5,
+                    "{name}, page {page}, {mode:?}: {change:+.3}%"
+                );
             }
         }
     }
@@ -159,5 +162,8 @@ fn the_parallel_writer_is_send_and_sync() {
 fn absurd_worker_counts_are_refused() {
     let err = Lz4StreamWriter::with_config(Vec::new(), StreamConfig::default().workers(100_000))
         .unwrap_err();
-    assert!(err.to_string().contains("workers 100000 is out of range"), "{err}");
+    assert!(
+        err.to_string().contains("workers 100000 is out of range"),
+        "{err}"
+    );
 }

@@ -122,8 +122,8 @@ fn parallel_writer_memory_is_bounded_by_workers_and_page_size() {
         let lens = [data.len() / 2, data.len()];
         for len in lens {
             let peak = peak_of(|| {
-                let mut writer = Lz4StreamWriter::with_config(Slow { written: 0 }, config.clone())
-                    .unwrap();
+                let mut writer =
+                    Lz4StreamWriter::with_config(Slow { written: 0 }, config.clone()).unwrap();
                 // In pieces of every size, so the page buffer is used too.
                 for piece in data[..len].chunks(100_003) {
                     writer.write_all(piece).unwrap();

@@ -66,7 +66,10 @@ fn every_worker_thread_is_joined() {
     let mut writer = Lz4StreamWriter::with_config(Vec::new(), config.clone()).unwrap();
     writer.write_all(&data[..1 << 20]).unwrap();
     let during = threads();
-    assert!(during > before, "no worker thread started ({before} -> {during})");
+    assert!(
+        during > before,
+        "no worker thread started ({before} -> {during})"
+    );
     // finish joins them.
     let stream = writer.finish().unwrap();
     assert_eq!(settled(before), before, "finish left threads behind");
@@ -92,7 +95,11 @@ fn every_worker_thread_is_joined() {
     assert_eq!(err.to_string(), "the disk is full");
     assert!(writer.try_finish().is_err());
     drop(writer);
-    assert_eq!(settled(before), before, "an inner error left threads behind");
+    assert_eq!(
+        settled(before),
+        before,
+        "an inner error left threads behind"
+    );
 
     // An inner writer that panics: unwinding drops the writer, which joins.
     let result = panic::catch_unwind(AssertUnwindSafe(|| {
@@ -115,5 +122,9 @@ fn every_worker_thread_is_joined() {
         writer.write_all(&data[..300_000]).unwrap();
         writer.finish().unwrap();
     }
-    assert_eq!(settled(before), before, "repeated writers left threads behind");
+    assert_eq!(
+        settled(before),
+        before,
+        "repeated writers left threads behind"
+    );
 }

@@ -3,7 +3,8 @@
 //!
 //! - `write_streams_for_python` writes streams of ours (writer and block API,
 //!   every prefix width, pages of 1 byte to over 1 MiB, dictionaries, empty
-//!   chunks, flushes) in `tools/pylz4_vectors.py`'s layout into
+//!   chunks, flushes, and the multi-threaded writer with 2 to 8 workers in
+//!   every mode) in `tools/pylz4_vectors.py`'s layout into
 //!   `$LZ4S_INTEROP_OUT`, for `pylz4_vectors.py check` to decode;
 //! - `read_streams_from_python` decodes every stream python-lz4 wrote into
 //!   `$LZ4S_INTEROP_IN` with `pylz4_vectors.py make`.
@@ -19,7 +20,7 @@ use std::path::PathBuf;
 
 use common::Rng;
 use lz4_stream::block::{Compressor, Decompressor};
-use lz4_stream::{Lz4StreamReader, Lz4StreamWriter, SizePrefix};
+use lz4_stream::{CompressionMode, Lz4StreamReader, Lz4StreamWriter, SizePrefix};
 
 fn env_dir(name: &str) -> PathBuf {
     PathBuf::from(std::env::var_os(name).unwrap_or_else(|| panic!("set {name} to a directory")))
@@ -82,6 +83,50 @@ fn write_streams_for_python() {
             &stream,
             &blocks,
             ("default", 1, 9),
+        ));
+    }
+    // The multi-threaded writer: every block must still refer only to the
+    // chunk before it, which is all python-lz4's decoder keeps.
+    for case in 0..24 {
+        let (config, data) = common::random_case(&mut rng);
+        let (mode, python_mode) = match case % 4 {
+            0 => (CompressionMode::Default, ("default", 1, 9)),
+            1 => (CompressionMode::Fast { acceleration: 8 }, ("fast", 8, 9)),
+            2 => (
+                CompressionMode::High { level: 2 },
+                ("high_compression", 1, 2),
+            ),
+            _ => (
+                CompressionMode::High { level: 9 },
+                ("high_compression", 1, 9),
+            ),
+        };
+        let workers = 2 + rng.below(7);
+        let config = config.mode(mode).workers(workers);
+        let page = config.get_buffer_size();
+        let mut stream = Vec::new();
+        let mut writer = Lz4StreamWriter::with_config(&mut stream, config.clone()).unwrap();
+        let mut offset = 0;
+        while offset < data.len() {
+            let n = (1 + rng.below(page * 3)).min(data.len() - offset);
+            writer.write_all(&data[offset..offset + n]).unwrap();
+            offset += n;
+            if rng.chance(10) {
+                writer.flush().unwrap();
+            }
+        }
+        writer.finish().unwrap();
+        let blocks = common::block_lengths(&config, &stream);
+        let width = config.get_size_prefix().width();
+        let name = format!("rustparallel{case:03}_w{workers}_b{page}_p{width}");
+        manifest.push(common::write_python_case(
+            &dir,
+            &name,
+            &config,
+            &data,
+            &stream,
+            &blocks,
+            python_mode,
         ));
     }
     common::write_python_manifest(&dir, &manifest);

@@ -40,7 +40,12 @@ fn threads_select_the_parallel_writer() {
         .stdout;
     assert_eq!(out, data);
     // From stdin to stdout, on every core.
-    let run = dir.run(&["compress", "-B", "16K", "-T", "0", "-", "-"], &data).ok();
+    let run = dir
+        .run(
+            &["compress", "-B", "16K", "-4", "-T", "0", "-", "-"],
+            &data,
+        )
+        .ok();
     let one_per_core = compress_with(&data, config.workers(0));
     assert_eq!(run.stdout, one_per_core);
 }

@@ -7,8 +7,13 @@
 //! two-page decoders keep). With out-of-band sizes the block API is used
 //! instead, with empty chunks (history resets) and oversized ones.
 //!
-//! Input: header (misc bit 0: generated data), write plan, sink faults, read
-//! pattern, source faults (each a length byte and bytes), then the data.
+//! With misc bits 1-2 set, the writer compresses on 2 to 4 worker threads
+//! (`StreamConfig::workers`), and the same writes with 6 workers and no sink
+//! faults must give the same bytes.
+//!
+//! Input: header (misc bit 0: generated data, bits 1-2: worker count), write
+//! plan, sink faults, read pattern, source faults (each a length byte and
+//! bytes), then the data.
 #![no_main]
 
 use arbitrary::Unstructured;
@@ -23,7 +28,11 @@ fuzz_target!(|input: &[u8]| {
     let Some((setup, mut rest)) = setup::parse(input, true, MAX_WRITE_PAGE) else {
         return;
     };
-    let config = &setup.config;
+    let workers = match (setup.misc >> 1) & 3 {
+        0 => 1,
+        n => 1 + usize::from(n),
+    };
+    let config = &setup.config.clone().workers(workers);
     let plan = setup::section(&mut rest);
     let sink_faults = setup::section(&mut rest);
     let pattern = setup::section(&mut rest);
@@ -35,6 +44,13 @@ fuzz_target!(|input: &[u8]| {
         return;
     }
     let written = stream::write_stream(config, &data, plan, sink_faults);
+    if workers > 1 {
+        let more = stream::write_stream(&config.clone().workers(6), &data, plan, &[]);
+        assert!(
+            more.stream == written.stream,
+            "{workers} and 6 workers wrote different bytes"
+        );
+    }
     let blocks = stream::read_and_check(&written.stream, config, pattern, source_faults);
     assert!(blocks.output == data, "the data did not come back");
     assert_eq!(
