@@ -161,8 +161,9 @@ impl StreamEncoder {
     ///
     /// Returns 0 (taking nothing) when `input` is empty and while output is
     /// pending: consume it first. With workers, it also returns 0 after
-    /// waiting for the next block when every worker has its pages. A whole page at the start of `input` is
-    /// compressed straight from it, without being copied into the page.
+    /// waiting for the next block when every worker has its pages. A whole
+    /// page at the start of `input` is compressed straight from it, without
+    /// being copied into the page (with workers: into a pooled page buffer).
     ///
     /// # Errors
     ///

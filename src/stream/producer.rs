@@ -4,8 +4,8 @@
 //! The encoder owns the page cutting, the order of the output and the end
 //! marker; a block producer only compresses. With one worker (the default)
 //! each page is compressed inline, on the caller's thread, when it is
-//! submitted; with more, on the worker threads of a
-//! `ParallelCompressor` (`block/parallel.rs`). Both fit the same operations: `can_accept` says
+//! submitted; with more, on the worker threads of a `ParallelCompressor`
+//! (`block/parallel.rs`). Both fit the same operations: `can_accept` says
 //! `false` under backpressure (the encoder's `push` then takes nothing),
 //! `ready` hands out finished blocks in stream order while later pages are
 //! still in flight, `is_idle` is `false` until every submitted page's block
