@@ -27,7 +27,17 @@ fn threads_select_the_parallel_writer() {
     for threads in ["2", "3", "8"] {
         for flag in ["-T", "--threads"] {
             dir.run(
-                &["compress", "-f", "-B", "16K", "-4", flag, threads, "data", "data.lz4s"],
+                &[
+                    "compress",
+                    "-f",
+                    "-B",
+                    "16K",
+                    "-4",
+                    flag,
+                    threads,
+                    "data",
+                    "data.lz4s",
+                ],
                 b"",
             )
             .ok();
@@ -41,10 +51,7 @@ fn threads_select_the_parallel_writer() {
     assert_eq!(out, data);
     // From stdin to stdout, on every core.
     let run = dir
-        .run(
-            &["compress", "-B", "16K", "-4", "-T", "0", "-", "-"],
-            &data,
-        )
+        .run(&["compress", "-B", "16K", "-4", "-T", "0", "-", "-"], &data)
         .ok();
     let one_per_core = compress_with(&data, config.workers(0));
     assert_eq!(run.stdout, one_per_core);
