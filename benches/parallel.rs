@@ -9,8 +9,9 @@
 //! so that even the large pages give every worker several jobs.
 //!
 //! First a summary is printed (the README's table comes from it): each
-//! setting's best time over a few runs interleaved with the other worker
-//! counts', as MB/s, the speed-up over one worker and the compressed size.
+//! setting's best time over a few runs (`LZ4S_BENCH_ROUNDS`, default 3)
+//! interleaved with the other worker counts', as MB/s, the speed-up over one
+//! worker and the compressed size, with the machine's load average.
 //! Then the criterion groups run, `parallel_{mode}_{page}/{workers}`; skip
 //! them with a filter that matches none (`cargo bench --bench parallel --
 //! summary-only`), or pick some (`-- parallel_hc9_64KiB`).
@@ -71,10 +72,12 @@ fn config(page: usize, mode: CompressionMode, workers: usize) -> StreamConfig {
 
 fn summary(inputs: &[(usize, &str, Vec<u8>)]) {
     let cores = StreamConfig::default().workers(0).resolved_workers();
+    let rounds = interleaved::rounds(SUMMARY_ROUNDS);
     eprintln!(
         "summary: compression into a Vec, MB/s (10^6 bytes of input per second), best of \
-         {SUMMARY_ROUNDS} interleaved runs; speed-up over 1 worker; size in bytes and \
-         relative to 1 worker; all = {cores} workers (available cores)"
+         {rounds} interleaved runs; speed-up over 1 worker; size in bytes and relative to \
+         1 worker; all = {cores} workers (available cores); load average {}",
+        interleaved::load()
     );
     eprintln!(
         "{:>5} {:<7} {:>7} | {:>8} {:>8} {:>8} | {:>5} {:>5} | {:>9} {:>9} {:>7}",
@@ -96,7 +99,7 @@ fn summary(inputs: &[(usize, &str, Vec<u8>)]) {
             let [o1, o2, o3] = &mut outs;
             let [c1, c2, c3] = &configs;
             let times = interleaved::best_of(
-                SUMMARY_ROUNDS,
+                rounds,
                 &mut [
                     &mut || compress(black_box(input), c1, o1),
                     &mut || compress(black_box(input), c2, o2),
