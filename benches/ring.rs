@@ -16,9 +16,9 @@
 //! Sizes: every mode (the default, accelerations 2, 8 and 64, levels 1-12),
 //! full pages, ours with the ring buffer ÷ ours with the double buffer and ÷
 //! liblz4's ring loop, with each mode's worst cell against liblz4. Speed: MB/s
-//! of uncompressed data, each implementation's best time over a few runs
-//! interleaved with the others' (so background load on a shared machine hits
-//! them alike): our writer with either strategy against liblz4's ring loop
+//! of uncompressed data, each implementation's best CPU time (of the bench's
+//! thread, so waiting for a core on a busy machine does not count) over a few
+//! runs interleaved with the others' (so background load hits them alike): our writer with either strategy against liblz4's ring loop
 //! (and, for reference, its double-buffer loop), and our reader against
 //! liblz4's ring decoder on the same (our ring) stream.
 
@@ -125,7 +125,8 @@ fn speed(samples: &[corpus::Sample]) {
     let rounds = interleaved::rounds(ROUNDS);
     eprintln!("load average before: {}", interleaved::load());
     eprintln!(
-        "speed: MB/s of uncompressed data, best of {rounds} interleaved runs. c: our writer \
+        "speed: MB/s of uncompressed data per CPU second of the bench's thread, best of \
+         {rounds} interleaved runs. c: our writer \
          (ring, double buffer), liblz4's ring loop and double-buffer loop; ring/lib: ours \
          / liblz4, both ring; d: our reader and liblz4's ring decoder, both on our ring stream"
     );
@@ -157,7 +158,7 @@ fn speed(samples: &[corpus::Sample]) {
             let len = data.len();
             for &(page, page_name) in &PAGES {
                 let [a, b, c, e] = &mut outs;
-                let c = interleaved::best_of(
+                let c = interleaved::best_of_cpu(
                     rounds,
                     &mut [
                         &mut || ours_compress_with(black_box(data), RING, page, mode, a),
@@ -170,7 +171,7 @@ fn speed(samples: &[corpus::Sample]) {
                     ],
                 );
                 let stream = &outs[0];
-                let d = interleaved::best_of(
+                let d = interleaved::best_of_cpu(
                     rounds,
                     &mut [
                         &mut || ours_decompress(black_box(stream), page, &mut out.borrow_mut()),
