@@ -1,9 +1,9 @@
 //! Python bindings of lz4-stream: the extension module `lz4_stream._lz4_stream`.
 //!
-//! - [`block`]: `LZ4StreamCompressor` and `LZ4StreamDecompressor`, a drop-in
+//! - `block.rs`: `LZ4StreamCompressor` and `LZ4StreamDecompressor`, a drop-in
 //!   replacement for python-lz4's `lz4.stream` (same arguments, checks and
 //!   exception messages), over the crate's `block::Compressor`/`Decompressor`.
-//! - [`file`]: the reader and writer behind `lz4_stream.LZ4StreamFile`, thin
+//! - `file.rs`: the reader and writer behind `lz4_stream.LZ4StreamFile`, thin
 //!   drivers of the crate's `Lz4StreamReader`/`Lz4StreamWriter` over Python
 //!   file objects.
 //!
