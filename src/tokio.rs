@@ -2,6 +2,69 @@
 //! (feature `tokio`): [`Lz4StreamWriter`] and [`Lz4StreamReader`], drivers of
 //! the same [`stream`](crate::stream) state machines as the blocking ones.
 //!
+//! Over TCP, `flush()` sends the partial page as a block and then flushes the
+//! socket, so the peer can decode everything written so far:
+//!
+//! ```
+//! use lz4_stream::tokio::{Lz4StreamReader, Lz4StreamWriter};
+//! use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+//! use tokio::net::{TcpListener, TcpStream};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> std::io::Result<()> {
+//! let listener = TcpListener::bind("127.0.0.1:0").await?;
+//! let addr = listener.local_addr()?;
+//! let server = tokio::spawn(async move {
+//!     let (socket, _) = listener.accept().await?;
+//!     let mut lines = Lz4StreamReader::new(socket).lines();
+//!     let mut got = Vec::new();
+//!     while let Some(line) = lines.next_line().await? {
+//!         got.push(line);
+//!     }
+//!     std::io::Result::Ok(got)
+//! });
+//!
+//! let mut writer = Lz4StreamWriter::new(TcpStream::connect(addr).await?);
+//! writer.write_all(b"hello over the wire\n").await?;
+//! writer.flush().await?; // one block now, not when the 64 KiB page fills
+//! writer.shutdown().await?; // the last block, then the socket's write half
+//! assert_eq!(server.await??, ["hello over the wire"]);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Files through `tokio::fs::File`:
+//!
+//! ```
+//! use lz4_stream::tokio::{Lz4StreamReader, Lz4StreamWriter};
+//! use tokio::fs::File;
+//! use tokio::io::{self, AsyncWriteExt, BufReader, BufWriter};
+//!
+//! async fn compress(from: &str, to: &str) -> io::Result<()> {
+//!     let mut input = File::open(from).await?;
+//!     let mut writer = Lz4StreamWriter::new(BufWriter::new(File::create(to).await?));
+//!     io::copy(&mut input, &mut writer).await?;
+//!     writer.shutdown().await // the last block, then flushes and closes the BufWriter
+//! }
+//!
+//! async fn decompress(from: &str, to: &str) -> io::Result<u64> {
+//!     let mut reader = Lz4StreamReader::new(BufReader::new(File::open(from).await?));
+//!     io::copy_buf(&mut reader, &mut File::create(to).await?).await
+//! }
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> io::Result<()> {
+//! # let dir = tempfile::tempdir()?;
+//! # let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+//! # tokio::fs::write(path("in"), b"file contents ".repeat(10_000)).await?;
+//! # compress(&path("in"), &path("in.lz4s")).await?;
+//! # decompress(&path("in.lz4s"), &path("out")).await?;
+//! # assert_eq!(tokio::fs::read(path("out")).await?, b"file contents ".repeat(10_000));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Between tasks over a pipe:
+//!
 //! ```
 //! use lz4_stream::tokio::{Lz4StreamReader, Lz4StreamWriter};
 //! use tokio::io::{AsyncReadExt, AsyncWriteExt};
