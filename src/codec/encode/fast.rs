@@ -45,7 +45,9 @@ fn read_candidate<const CLAMP: bool>(table: &[u32; 1 << HASH_LOG], h: usize, bas
 /// walk (4096 entries every few pages) dominates: there absolute positions are
 /// up to twice as fast (fast64 on 8 KiB pages of text or markup). Elsewhere
 /// window indices are a few per cent faster. Both give the same output: an
-/// entry older than the window reads as the window's first byte either way.
+/// entry older than the window reads as the window's first byte either way,
+/// which lies below the block's lowest position (the encoder keeps one byte
+/// before the history), so it is rejected, as liblz4 rejects such entries.
 #[derive(Debug)]
 pub(crate) struct FastTable {
     table: Box<[u32; 1 << HASH_LOG]>,
@@ -167,10 +169,11 @@ impl FastTable {
         // window's first byte, which is then checked byte by byte like any
         // candidate: that is what the window-index form holds for it, so both
         // forms give the same output. It only matters when the block may
-        // refer to the whole window (`low == 0`: right after the window
-        // dropped its front, or in the first block); otherwise such candidates
-        // are below `low` and rejected anyway. Two copies of the loop keep the
-        // clamp out of the common case's probe.
+        // refer to the whole window (`low == 0`: the first block, with no
+        // history, where the table's zeros name the block's first byte just
+        // as liblz4's zeroed table does); otherwise such candidates are below
+        // `low` and rejected anyway. Two copies of the loop keep the clamp
+        // out of the common case's probe.
         if low == 0 {
             self.compress_from::<true, true>(src, base, start, low, acceleration, out)
         } else {

@@ -270,19 +270,26 @@ impl Encoder {
             Some(h) => h.max(self.window.len().saturating_sub(WINDOW_SIZE)),
             None => self.window.len(),
         };
-        if low > 0 && (self.history.is_none() || self.window.len() + chunk.len() > self.compact_at)
+        // With history, one byte before it stays in the window: table entries
+        // older than the window, which the shift turns into index 0, then lie
+        // below `low` and are rejected, as liblz4 rejects them, while a real
+        // entry for the history's first byte is still found.
+        let keep = usize::from(self.history.is_some());
+        if low > keep
+            && (self.history.is_none() || self.window.len() + chunk.len() > self.compact_at)
         {
-            self.window.drain(..low);
-            self.base += low as u32;
+            let drop = low - keep;
+            self.window.drain(..drop);
+            self.base += drop as u32;
             if let Some(h) = &mut self.history {
-                *h = h.saturating_sub(low);
+                *h = h.saturating_sub(drop);
             }
             match &mut self.tables {
-                Tables::Fast(table) => table.shift(low),
-                Tables::Mid(tables) => tables.shift(low),
+                Tables::Fast(table) => table.shift(drop),
+                Tables::Mid(tables) => tables.shift(drop),
                 Tables::Hc(..) => {}
             }
-            low = 0;
+            low = keep;
         }
         if u64::from(self.base) + (self.window.len() + chunk.len()) as u64 > REBASE_AT {
             // Keep positions far from u32 overflow. A multiple of 64 Ki keeps
