@@ -39,6 +39,30 @@ pub fn best_of_cpu(rounds: usize, runs: &mut [&mut dyn FnMut()]) -> Vec<Duration
     best
 }
 
+/// Whether `LZ4S_BENCH_CLOCK=cpu` asks the summaries for CPU time.
+pub fn cpu_clock() -> bool {
+    std::env::var("LZ4S_BENCH_CLOCK").is_ok_and(|c| c == "cpu")
+}
+
+/// The clock the summaries use, for their headers.
+pub fn clock_name() -> &'static str {
+    if cpu_clock() {
+        "thread CPU time"
+    } else {
+        "wall clock"
+    }
+}
+
+/// [`best_of`], or [`best_of_cpu`] with `LZ4S_BENCH_CLOCK=cpu` (for a machine
+/// busier than it has cores).
+pub fn best_of_chosen(rounds: usize, runs: &mut [&mut dyn FnMut()]) -> Vec<Duration> {
+    if cpu_clock() {
+        best_of_cpu(rounds, runs)
+    } else {
+        best_of(rounds, runs)
+    }
+}
+
 /// The calling thread's CPU time (Linux `clock_gettime`; std has no call for
 /// it, and a binding of one function is not worth a dependency).
 fn thread_cpu_time() -> Duration {

@@ -109,8 +109,9 @@ fn summary(inputs: &[(String, Vec<u8>)]) {
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     let rounds = interleaved::rounds(SUMMARY_ROUNDS);
     eprintln!(
-        "summary: compression MB/s, best of {rounds} interleaved runs; sizes in bytes; \
+        "summary: compression MB/s, best of {rounds} interleaved runs by the {}; sizes in bytes; \
          ratios are ours / liblz4 in the same mode and pages; load average at the start: {}",
+        interleaved::clock_name(),
         interleaved::load()
     );
     eprintln!(
@@ -127,7 +128,7 @@ fn summary(inputs: &[(String, Vec<u8>)]) {
                     theirs == *input,
                     "{mode_name} {page_name} {name}: liblz4 decodes ours"
                 );
-                let times = interleaved::best_of(
+                let times = interleaved::best_of_chosen(
                     rounds,
                     &mut [
                         &mut || ours_compress(black_box(input), page, mode, &mut ours),

@@ -160,7 +160,7 @@ fn time(args: &[String]) {
     let (mut a, mut b, mut c) = (Vec::new(), Vec::new(), Vec::new());
     let mut block = vec![0u8; liblz4::compress_bound(page)];
     let (names, times): (&[&str], _) = if direction == "compress" {
-        let times = interleaved::best_of(
+        let times = interleaved::best_of_chosen(
             rounds,
             &mut [
                 &mut || loops::ours_compress(black_box(&input), page, mode, &mut a),
@@ -171,7 +171,7 @@ fn time(args: &[String]) {
     } else {
         let mut stream = Vec::new();
         loops::ours_compress(&input, page, CompressionMode::Default, &mut stream);
-        let times = interleaved::best_of(
+        let times = interleaved::best_of_chosen(
             rounds,
             &mut [
                 &mut || loops::ours_decompress(black_box(&stream), page, &mut a),
@@ -182,7 +182,8 @@ fn time(args: &[String]) {
         (&["ours", "bufread", "liblz4"], times)
     };
     eprintln!(
-        "{name} {page} {direction}: best of {rounds}, load average {}",
+        "{name} {page} {direction}: best of {rounds} by the {}, load average {}",
+        interleaved::clock_name(),
         interleaved::load()
     );
     let reference = *times.last().expect("liblz4");

@@ -156,13 +156,14 @@ fn summary(streams: &[Streams]) {
     let block = RefCell::new(vec![0u8; liblz4::compress_bound(PAGES[1].0)]);
     let rounds = interleaved::rounds(SUMMARY_ROUNDS);
     eprintln!(
-        "summary: MB/s of uncompressed data, best of {rounds} interleaved runs; \
+        "summary: MB/s of uncompressed data, best of {rounds} interleaved runs by the {}; \
          sizes in bytes; ratios are ours / liblz4 unless noted.\n\
          c: compression; d: decompression (ours: read_to_end; flex: lz4_flex's frame \
          decoder); d buf: our reader through fill_buf/consume; f dict: lz4_flex's \
          block decoder with a separate dictionary (the path our decoder replaced), \
          with the slower of our two paths / f dict\n\
          load average at the start: {}",
+        interleaved::clock_name(),
         interleaved::load()
     );
     eprintln!(
@@ -175,7 +176,7 @@ fn summary(streams: &[Streams]) {
     for (page, input, ours, theirs, flex) in streams {
         let (page, set, name, input) = (*page, input.set, &input.name, &input.data);
         let len = input.len();
-        let c_times = interleaved::best_of(
+        let c_times = interleaved::best_of_chosen(
             rounds,
             &mut [
                 &mut || ours_compress(black_box(input), page, &mut a),
@@ -183,7 +184,7 @@ fn summary(streams: &[Streams]) {
                 &mut || flex_compress(black_box(input), &mut c),
             ],
         );
-        let d_times = interleaved::best_of(
+        let d_times = interleaved::best_of_chosen(
             rounds,
             &mut [
                 &mut || ours_decompress(black_box(ours), page, &mut out.borrow_mut()),
