@@ -299,6 +299,15 @@ macro_rules! async_writer {
             /// first when the caller polls again, and until it is out no new
             /// input is taken (so at most one page and one block are held).
             ///
+            /// With [`StreamConfig::workers`](crate::StreamConfig::workers) at
+            /// 2 or more, pages are compressed on threads the writer owns
+            /// (the same bytes as the blocking writer with workers). The I/O
+            /// stays on the task that polls: worker threads never touch `W`.
+            /// When every worker has two pages, or `poll_flush` and shutdown
+            /// need the last blocks, the poll waits for the next block — at
+            /// most one block's compression, no longer than compressing it
+            /// inline would take. Dropping the writer joins the threads.
+            ///
             /// **Dropping an unfinished writer cannot write the end of the
             /// stream** (`Drop` cannot wait for `W`): the last partial page is
             /// lost and the stream ends at the last full block, which a reader

@@ -14,9 +14,9 @@ use lz4_stream::futures::{Lz4StreamReader, Lz4StreamWriter};
 use lz4_stream::StreamConfig;
 use quickcheck::{QuickCheck, TestResult};
 
-fn chaos_property(seed: u64) -> TestResult {
+fn chaos_property(seed: u64, workers: usize) -> TestResult {
     let mut rng = Rng::new(seed);
-    let config = common::random_config(&mut rng);
+    let config = common::random_config(&mut rng).workers(workers);
     let kind = *rng.pick(&["text", "binary"]);
     let data = common::sample(kind, rng.below(300_000), seed);
     let steps = plan(&mut rng, data.len(), config.get_buffer_size());
@@ -68,7 +68,15 @@ fn chaos_property(seed: u64) -> TestResult {
 fn chaotic_io_loses_and_duplicates_nothing() {
     QuickCheck::new()
         .tests(30)
-        .quickcheck(chaos_property as fn(u64) -> TestResult);
+        .quickcheck((|seed| chaos_property(seed, 1)) as fn(u64) -> TestResult);
+}
+
+/// With pages compressed on worker threads, the I/O on the polling task.
+#[test]
+fn chaotic_io_with_workers_loses_and_duplicates_nothing() {
+    QuickCheck::new()
+        .tests(20)
+        .quickcheck((|seed| chaos_property(seed, 2 + seed as usize % 3)) as fn(u64) -> TestResult);
 }
 
 #[test]

@@ -94,9 +94,9 @@ async fn read_chaotically(
     out
 }
 
-fn chaos_property(seed: u64) -> TestResult {
+fn chaos_property(seed: u64, workers: usize) -> TestResult {
     let mut rng = Rng::new(seed);
-    let config = common::random_config(&mut rng);
+    let config = common::random_config(&mut rng).workers(workers);
     let kind = *rng.pick(&["text", "binary", "zeros"]);
     let data = common::sample(kind, rng.below(400_000), seed);
     let steps = plan(&mut rng, data.len(), config.get_buffer_size());
@@ -117,7 +117,17 @@ fn chaos_property(seed: u64) -> TestResult {
 fn chaotic_io_loses_and_duplicates_nothing() {
     QuickCheck::new()
         .tests(40)
-        .quickcheck(chaos_property as fn(u64) -> TestResult);
+        .quickcheck((|seed| chaos_property(seed, 1)) as fn(u64) -> TestResult);
+}
+
+/// With pages compressed on worker threads: the I/O stays on the task, with
+/// `Pending` and errors while workers are busy, and the bytes are the
+/// blocking writer's with the same workers.
+#[test]
+fn chaotic_io_with_workers_loses_and_duplicates_nothing() {
+    QuickCheck::new()
+        .tests(20)
+        .quickcheck((|seed| chaos_property(seed, 2 + seed as usize % 3)) as fn(u64) -> TestResult);
 }
 
 #[tokio::test]
