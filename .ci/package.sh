@@ -21,6 +21,11 @@ trap 'rm -rf "$work"' EXIT
 for crate in "$target"/package/lz4-stream-*.crate "$target"/package/lz4s-*.crate; do
     tar -xzf "$crate" -C "$work"
 done
+# A .crate stores fixed timestamps, and an unpacked crate's build artifacts
+# have the same names wherever it is unpacked: without a fresh timestamp,
+# cargo would take a previous run's (or the workspace's) build of the same
+# crate for up to date.
+find "$work" -type f -exec touch {} +
 library=$(echo "$work"/lz4-stream-*)
 tool=$(echo "$work"/lz4s-*)
 export CARGO_TARGET_DIR="$target"
