@@ -148,10 +148,18 @@ impl fmt::Debug for Encoder {
 /// then moves at most once per 64 KiB of input (one byte moved per byte
 /// compressed, a few per cent of the time), where a room of one small page
 /// would move all 64 KiB for every block.
-fn compact_at(strategy: Strategy, page_size: usize) -> usize {
-    match strategy {
-        Strategy::DoubleBuffer => COMPACT_PAGES * page_size.min(WINDOW_SIZE),
-        Strategy::RingBuffer => WINDOW_SIZE + page_size.max(WINDOW_SIZE),
+///
+/// The double buffer's history is one page; but the mid finder's two tables
+/// (32 Ki entries) are walked at every compaction, which every few small pages
+/// would cost more than the compression itself (4x slower than liblz4 with
+/// 512-byte pages), so with it the window grows to 64 KiB first.
+fn compact_at(strategy: Strategy, finder: Finder, page_size: usize) -> usize {
+    match (strategy, finder) {
+        (Strategy::DoubleBuffer, Finder::Mid) => {
+            (COMPACT_PAGES * page_size.min(WINDOW_SIZE)).max(WINDOW_SIZE)
+        }
+        (Strategy::DoubleBuffer, _) => COMPACT_PAGES * page_size.min(WINDOW_SIZE),
+        (Strategy::RingBuffer, _) => WINDOW_SIZE + page_size.max(WINDOW_SIZE),
     }
 }
 
@@ -178,7 +186,7 @@ impl Encoder {
         start: u32,
     ) -> Self {
         let finder = Finder::of(mode);
-        let compact_at = compact_at(strategy, page_size);
+        let compact_at = compact_at(strategy, finder, page_size);
         // The fast table's form depends on how much input passes between two
         // compactions (see `FastTable::new`): one page with the double
         // buffer, the room above the 64 KiB of history with the ring buffer.
@@ -544,22 +552,28 @@ mod tests {
     }
 
     /// The window's memory: 64 KiB of history and one page of room (at least
-    /// 64 KiB) with the ring buffer, whatever the page size, dictionary and
-    /// chunk sizes; the double buffer's stays within its four pages (or the
-    /// dictionary and one page, before the first compaction).
+    /// 64 KiB) with the ring buffer, whatever the page size, mode, dictionary
+    /// and chunk sizes; the double buffer's stays within its four pages (or
+    /// 64 KiB and one page: the dictionary before the first compaction, the
+    /// mid finder's room).
     #[test]
     fn window_memory_is_bounded() {
         let input = data(900_000);
         let dictionary = data(70_000);
-        for page in [1, 700, 4096, 65_536, 100_000, 300_000] {
+        let modes = [CompressionMode::Default, CompressionMode::High { level: 2 }];
+        for (page, mode) in [1, 700, 4096, 65_536, 100_000, 300_000]
+            .into_iter()
+            .flat_map(|page| modes.map(|mode| (page, mode)))
+        {
             for strategy in [Strategy::RingBuffer, Strategy::DoubleBuffer] {
                 for dict in [&b""[..], &dictionary[..]] {
-                    let mode = CompressionMode::Default;
                     let mut encoder = Encoder::new(mode, strategy, page, dict);
                     let mut out = vec![0; compress_bound(page)];
                     // (Plus the one byte kept before the history.)
                     let limit = 1 + match strategy {
                         Strategy::RingBuffer => WINDOW_SIZE + WINDOW_SIZE.max(page),
+                        // The mid finder's tables are walked at every
+                        // compaction: its window grows to 64 KiB first.
                         Strategy::DoubleBuffer => {
                             (COMPACT_PAGES * page.min(WINDOW_SIZE)).max(WINDOW_SIZE + page)
                         }
