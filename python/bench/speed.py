@@ -9,7 +9,8 @@ Without files it uses the Python standard library's sources (about 20 MB of
 Python text) and the interpreter's shared library (binary). Each loop is the
 one python-lz4's documentation shows: compress page-sized slices, then
 decompress with get_block over a memoryview of the stream. The two
-implementations run interleaved, best of several rounds, in one process.
+implementations run interleaved, best of several rounds, in one process;
+speeds are MB of input per second of the process's CPU time.
 """
 
 import glob
@@ -23,7 +24,7 @@ import lz4.stream as pylz4
 
 import lz4_stream
 
-ROUNDS = 5
+ROUNDS = int(os.environ.get("ROUNDS", "5"))
 
 
 def default_inputs():
@@ -62,11 +63,13 @@ def decompress(module, stream, page, width=4):
 
 
 def best(function, *args, **kwargs):
+    """Best CPU time of ROUNDS runs: on a shared, loaded machine the process's
+    CPU time moves far less than wall-clock time (the loops are single-threaded)."""
     times = []
     for _ in range(ROUNDS):
-        start = time.perf_counter()
+        start = time.process_time()
         function(*args, **kwargs)
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     return min(times)
 
 
@@ -104,17 +107,47 @@ def threads(data, page):
     work()
     serial = time.perf_counter() - start
     pair = [threading.Thread(target=work) for _ in range(2)]
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     for t in pair:
         t.start()
     for t in pair:
         t.join()
     parallel = time.perf_counter() - start
+    # Above 1 only if both threads ran at the same time, which the GIL would forbid.
+    cores_used = (time.process_time() - cpu_start) / parallel
     print(f"two threads (high_compression 9, {page // 1024} KiB pages): serial {serial:.2f} s, "
-          f"concurrent {parallel:.2f} s, speed-up {serial / parallel:.2f}x")
+          f"concurrent {parallel:.2f} s, speed-up {serial / parallel:.2f}x, "
+          f"CPU time / wall time while concurrent {cores_used:.2f}")
+
+
+def one_loop(argv):
+    """``--loop MODULE OP FILE PAGE``: runs one loop over FILE once (OP "none"
+    only prepares), for instruction counts under callgrind (instructions.sh)."""
+    module_name, op, path, page = argv
+    page = int(page)
+    data = open(path, "rb").read()
+    module = {"python-lz4": pylz4, "lz4_stream": lz4_stream}[module_name]
+    stream = bytes(compress(module, data, page))
+    # Warm up both loops on a few bytes, so one-time costs (lz4_stream's first
+    # memoryview looks up the buffer functions through ctypes) stay out of
+    # the difference.
+    decompress(module, compress(module, data[:page], page), page)
+    if op == "compress":
+        compress(module, data, page)
+    elif op == "decompress":
+        decompress(module, stream, page)
 
 
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--threads":
+        return threads(default_inputs()[0][1][: 8 << 20], 64 * 1024)
+    if len(sys.argv) > 1 and sys.argv[1] == "--loop":
+        return one_loop(sys.argv[2:])
+    if len(sys.argv) > 2 and sys.argv[1] == "--save-inputs":
+        for name, data in default_inputs():
+            with open(os.path.join(sys.argv[2], name), "wb") as f:
+                f.write(data[: int(float(sys.argv[3]) * 1e6)])
+        return None
     if len(sys.argv) > 1:
         inputs = [(os.path.basename(p), open(p, "rb").read()) for p in sys.argv[1:]]
     else:
