@@ -241,7 +241,7 @@ impl StreamConfig {
     /// same as one worker's; in the default, fast and high 1-2 modes a
     /// worker indexes the previous chunk more sparsely than the
     /// single-threaded encoder has it indexed, so the bytes differ (the size
-    /// by a few tenths of a per cent; see the README). python-lz4 and liblz4
+    /// by less than 0.5%; see the README). python-lz4 and liblz4
     /// decode it either way.
     ///
     /// Memory grows with the count: each worker keeps an encoder, and up to

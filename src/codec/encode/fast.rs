@@ -98,13 +98,16 @@ impl FastTable {
     /// Indexing is the price a job pays that the single-threaded encoder does
     /// not (its table already holds the previous chunk), and indexing every
     /// position costs about as much as compressing the chunk. Measured on
-    /// 2 MiB of Rust source, of a shared library and of the tests' synthetic
-    /// text and records, with 4, 16 and 64 KiB pages, at accelerations 1 and
-    /// 8: every fourth position costs a quarter of that, and the dense tail,
-    /// where the next chunk finds most of its matches, keeps the output
-    /// within 0.3% of the single-threaded size (every fourth position alone
-    /// lost up to 1.1% with 4 KiB pages). liblz4's `LZ4_loadDict` takes every
-    /// third position.
+    /// 2 MiB of each kind of the benches' real-file corpus (Python source,
+    /// executables, HTML, JSON, prose), of Rust source, of a shared library
+    /// and of the tests' synthetic text and records, with 4, 16 and 64 KiB
+    /// pages, at accelerations 1 and 8: every fourth position costs a
+    /// quarter of that, and the dense tail, where the next chunk finds most
+    /// of its matches, keeps the output within 0.5% of the single-threaded
+    /// size (worst: +0.46%, Python source in 16 KiB pages; often smaller).
+    /// Every fourth position alone lost up to 1.1% with 4 KiB pages; every
+    /// sixth or eighth with the same tail lost up to 1.0% and 1.4%. liblz4's
+    /// `LZ4_loadDict` takes every third position.
     pub(crate) fn index_sparse(&mut self, src: &[u8], base: u32) {
         const DENSE_TAIL: usize = 4096;
         let split = src.len().saturating_sub(DENSE_TAIL);
