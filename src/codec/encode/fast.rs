@@ -120,12 +120,16 @@ impl FastTable {
     /// Indexes every `STEP`-th position of `src` from `from` whose 8-byte
     /// hash read stays inside `src`; `src[0]` is at position `base`.
     fn index_every<const STEP: usize>(&mut self, src: &[u8], base: u32, from: usize) {
-        let base = if self.absolute { base } else { 0 };
+        let base = (if self.absolute { base } else { 0 }).wrapping_add(from as u32);
         let table = &mut *self.table;
-        let mut p = from;
-        while p + 8 <= src.len() {
-            table[hash(read64(src, p))] = base + p as u32;
-            p += STEP;
+        let Some(tail) = src.get(from..) else {
+            return;
+        };
+        // Fixed-size windows: no bounds check per read (this loop is all a
+        // parallel job adds to the fast finder's work).
+        for (i, window) in tail.windows(8).step_by(STEP).enumerate() {
+            let bytes: [u8; 8] = window.try_into().unwrap_or_default();
+            table[hash(u64::from_le_bytes(bytes))] = base + (i * STEP) as u32;
         }
     }
 
