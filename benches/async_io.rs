@@ -1,5 +1,9 @@
 //! The async adapters' cost, and the CPU time one page takes on the executor.
 //!
+//! Times are the calling thread's CPU time (the current-thread runtime runs
+//! both ends of the pipe on it), best of N interleaved, so a busy machine's
+//! waiting for a core is not counted.
+//!
 //! 1. Throughput (default mode, 64 KiB pages): the tokio writer and reader
 //!    over an in-memory `tokio::io::duplex` pipe (64 KiB, the other end
 //!    driven by a second task on the same current-thread runtime) against the
@@ -144,7 +148,7 @@ fn throughput_summary(inputs: &[(&'static str, Vec<u8>)]) {
     let config = StreamConfig::default();
     let rt = runtime();
     println!(
-        "\nasync vs sync, default mode, 64 KiB pages, best of {rounds} interleaved (MB/s; load {}):",
+        "\nasync vs sync, default mode, 64 KiB pages, CPU time, best of {rounds} interleaved (MB/s; load {}):",
         interleaved::load()
     );
     println!(
@@ -165,7 +169,7 @@ fn throughput_summary(inputs: &[(&'static str, Vec<u8>)]) {
         let mut stream = Vec::new();
         sync_compress(input, &config, &mut stream);
         let (mut o1, mut o2, mut o3) = (Vec::new(), Vec::new(), Vec::new());
-        let w = interleaved::best_of(
+        let w = interleaved::best_of_cpu(
             rounds,
             &mut [
                 &mut || sync_compress(input, &config, &mut o1),
@@ -174,7 +178,7 @@ fn throughput_summary(inputs: &[(&'static str, Vec<u8>)]) {
             ],
         );
         assert!(o1 == o2 && o2 == o3);
-        let r = interleaved::best_of(
+        let r = interleaved::best_of_cpu(
             rounds,
             &mut [
                 &mut || sync_decompress(&stream, &config, &mut o1),
@@ -207,7 +211,7 @@ fn throughput_summary(inputs: &[(&'static str, Vec<u8>)]) {
 fn cpu_per_page(inputs: &[(&'static str, Vec<u8>)]) {
     let rounds = interleaved::rounds(5).min(5);
     println!(
-        "\nCPU per page (best of {rounds}, averaged over the pages of each input; load {}):",
+        "\nCPU time per page (best of {rounds}, averaged over the pages of each input; load {}):",
         interleaved::load()
     );
     println!(
@@ -225,7 +229,7 @@ fn cpu_per_page(inputs: &[(&'static str, Vec<u8>)]) {
                 let config = StreamConfig::default().buffer_size(page).mode(mode);
                 let pages = input.len().div_ceil(page);
                 let mut stream = Vec::new();
-                let compress = interleaved::best_of(
+                let compress = interleaved::best_of_cpu(
                     rounds,
                     &mut [&mut || {
                         let mut compressor = Compressor::new(config.clone()).unwrap();
@@ -235,7 +239,7 @@ fn cpu_per_page(inputs: &[(&'static str, Vec<u8>)]) {
                         }
                     }],
                 )[0];
-                let decode = interleaved::best_of(
+                let decode = interleaved::best_of_cpu(
                     rounds,
                     &mut [&mut || {
                         let mut decoder = StreamDecoder::new(config.clone()).unwrap();
