@@ -31,6 +31,7 @@ fn file_config(
     acceleration: i64,
     compression_level: i64,
     end_marker: bool,
+    workers: usize,
 ) -> PyResult<StreamConfig> {
     let strategy = options::strategy(strategy)?;
     let prefix = options::size_prefix(store_comp_size)?;
@@ -41,10 +42,14 @@ fn file_config(
     }
     let mode = options::compression_mode(compression_mode, acceleration, compression_level)?;
     let dictionary = options::dictionary(dictionary)?;
-    Ok(
-        options::stream_config(strategy, buffer_size, prefix, dictionary, mode)?
-            .end_marker(end_marker),
-    )
+    let config = options::stream_config(strategy, buffer_size, prefix, dictionary, mode)?
+        .end_marker(end_marker)
+        .workers(workers);
+    // Validated again with the workers: the ring buffer cannot use them.
+    config
+        .validate()
+        .map_err(|err| PyValueError::new_err(err.to_string()))?;
+    Ok(config)
 }
 
 /// Decompresses an LZ4 block stream read from a binary file object.
@@ -183,6 +188,7 @@ impl FileReader {
             acceleration,
             compression_level,
             end_marker,
+            1,
         )?;
         let decoder = StreamDecoder::new(config.clone()).map_err(from_stream)?;
         Ok(FileReader {
@@ -285,7 +291,8 @@ impl FileReader {
     }
 }
 
-/// Compresses what is written into an LZ4 block stream on a binary file object.
+/// Compresses what is written into an LZ4 block stream on a binary file object,
+/// on `workers` threads when asked (the crate's multi-core `StreamEncoder`).
 ///
 /// A block the file object did not take (it raised, or wrote part of it)
 /// stays pending and goes out first on the next call, so nothing is lost or
@@ -297,6 +304,17 @@ pub(crate) struct FileWriter {
 }
 
 impl FileWriter {
+    /// Runs `flush` or `finish` on the encoder without the GIL (it may wait
+    /// for worker threads or compress the last page).
+    fn detached(
+        &mut self,
+        py: Python<'_>,
+        step: fn(&mut StreamEncoder) -> Result<bool, lz4_stream::Error>,
+    ) -> PyResult<bool> {
+        let encoder = &mut self.encoder;
+        py.detach(move || step(encoder)).map_err(from_stream)
+    }
+
     /// Hands the encoder's pending output to the file object.
     fn drain(&mut self, py: Python<'_>) -> PyResult<()> {
         loop {
@@ -327,7 +345,7 @@ impl FileWriter {
 impl FileWriter {
     #[new]
     #[pyo3(signature = (file, strategy, buffer_size, store_comp_size, dictionary, compression_mode,
-                        acceleration, compression_level, end_marker))]
+                        acceleration, compression_level, end_marker, workers = 1))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         file: Py<PyAny>,
@@ -339,6 +357,7 @@ impl FileWriter {
         acceleration: i64,
         compression_level: i64,
         end_marker: bool,
+        workers: usize,
     ) -> PyResult<Self> {
         let config = file_config(
             strategy,
@@ -349,6 +368,7 @@ impl FileWriter {
             acceleration,
             compression_level,
             end_marker,
+            workers,
         )?;
         let encoder = StreamEncoder::new(config).map_err(from_stream)?;
         Ok(FileWriter { file, encoder })
@@ -358,13 +378,19 @@ impl FileWriter {
     fn write(&mut self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<usize> {
         let data = Bytes::borrow(data)?;
         let page = self.encoder.config().get_buffer_size();
+        // With worker threads `push` may wait for a block: never with the GIL.
+        let threaded = self.encoder.config().get_workers() != 1;
         let mut rest = data.as_slice();
         while !rest.is_empty() {
             self.drain(py)?;
             let encoder = &mut self.encoder;
             let input = rest;
-            let taken = gil::run(py, input.len().min(page), move || encoder.push(input))
-                .map_err(from_stream)?;
+            let work = if threaded {
+                usize::MAX
+            } else {
+                input.len().min(page)
+            };
+            let taken = gil::run(py, work, move || encoder.push(input)).map_err(from_stream)?;
             rest = &rest[taken..];
         }
         self.drain(py)?;
@@ -374,7 +400,8 @@ impl FileWriter {
     /// Write the buffered input as a block and flush the file object, so a
     /// reader can decode everything written so far.
     fn flush(&mut self, py: Python<'_>) -> PyResult<()> {
-        while !self.encoder.flush().map_err(from_stream)? {
+        // With worker threads, flush waits for their blocks: without the GIL.
+        while !self.detached(py, StreamEncoder::flush)? {
             self.drain(py)?;
         }
         self.drain(py)?;
@@ -390,7 +417,7 @@ impl FileWriter {
     /// Write the last block (and the end marker, if configured) and flush the
     /// file object. Safe to call again after an error.
     fn finish(&mut self, py: Python<'_>) -> PyResult<()> {
-        while !self.encoder.finish().map_err(from_stream)? {
+        while !self.detached(py, StreamEncoder::finish)? {
             self.drain(py)?;
         }
         self.drain(py)?;

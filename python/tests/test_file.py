@@ -241,3 +241,21 @@ def test_300_mb_stream_in_bounded_memory(tmp_path):
     assert total == 300 * len(piece)
     assert grown_writing < 8 << 20
     assert rss() - before < 8 << 20
+
+
+def test_worker_threads(tmp_path, text_data):
+    outputs = []
+    for workers in (1, 2, 3):
+        path = tmp_path / f"workers{workers}.lz4s"
+        with lz4_stream.open(path, "wb", buffer_size=16384, workers=workers) as f:
+            for start in range(0, len(text_data), 5000):
+                f.write(text_data[start : start + 5000])
+            f.flush()
+            f.write(b"after a flush")
+        with lz4_stream.open(path, buffer_size=16384) as f:
+            assert f.read() == text_data + b"after a flush"
+        outputs.append(path.read_bytes())
+    # The same bytes for every count from 2 up.
+    assert outputs[1] == outputs[2]
+    with pytest.raises(ValueError):
+        lz4_stream.open(tmp_path / "ring", "wb", strategy="ring_buffer", workers=2)

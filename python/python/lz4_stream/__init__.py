@@ -63,7 +63,9 @@ class LZ4StreamFile(io.BufferedIOBase):
     preset dictionary, bytes-like), and for writing ``compression_mode``
     (``"default"``, ``"fast"`` or ``"high_compression"``), ``acceleration``,
     ``compression_level`` and ``end_marker`` (end the stream with a zero size
-    prefix, as liblz4's example does; python-lz4 cannot read that marker).
+    prefix, as liblz4's example does; python-lz4 cannot read that marker) and
+    ``workers`` (compress pages on this many threads; 0 means one per core;
+    the stream is the same for any count from 2 up, not with the ring buffer).
 
     Memory stays bounded by a few pages, whatever the stream's length, and
     the compression and decompression run without the GIL. A
@@ -87,6 +89,7 @@ class LZ4StreamFile(io.BufferedIOBase):
         acceleration=1,
         compression_level=9,
         end_marker=False,
+        workers=1,
     ):
         self._fp = None
         self._close_fp = False
@@ -123,7 +126,7 @@ class LZ4StreamFile(io.BufferedIOBase):
             if raw_mode == "rb":
                 self._reader = _FileReader(fp, *settings)
             else:
-                self._writer = _FileWriter(fp, *settings)
+                self._writer = _FileWriter(fp, *settings, workers)
         except BaseException:
             if close_fp:
                 fp.close()
@@ -262,6 +265,7 @@ def open(
     acceleration=1,
     compression_level=9,
     end_marker=False,
+    workers=1,
     encoding=None,
     errors=None,
     newline=None,
@@ -303,6 +307,7 @@ def open(
         acceleration=acceleration,
         compression_level=compression_level,
         end_marker=end_marker,
+        workers=workers,
     )
     if "t" in mode:
         encoding = io.text_encoding(encoding) if hasattr(io, "text_encoding") else encoding

@@ -39,6 +39,7 @@ class LZ4StreamFile(io.BufferedIOBase):
         acceleration: int = 1,
         compression_level: int = 9,
         end_marker: bool = False,
+    workers: int = 1,
     ) -> None: ...
     @property
     def mode(self) -> str: ...
@@ -58,6 +59,7 @@ def open(
     acceleration: int = 1,
     compression_level: int = 9,
     end_marker: bool = False,
+    workers: int = 1,
     encoding: None = None,
     errors: None = None,
     newline: None = None,
@@ -75,6 +77,7 @@ def open(
     acceleration: int = 1,
     compression_level: int = 9,
     end_marker: bool = False,
+    workers: int = 1,
     encoding: Optional[str] = None,
     errors: Optional[str] = None,
     newline: Optional[str] = None,
