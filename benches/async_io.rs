@@ -8,8 +8,9 @@
 //!    over an in-memory `tokio::io::duplex` pipe (64 KiB, the other end
 //!    driven by a second task on the same current-thread runtime) against the
 //!    blocking writer into a `Vec` and the blocking reader's `read_to_end`
-//!    from a slice; and the tokio adapters over a `Vec` / slice, which leaves
-//!    only the adapter's own cost. Best of N, interleaved; MB/s of
+//!    from a slice (and through `fill_buf`/`consume`, its streaming path); and
+//!    the tokio adapters over a `Vec` / slice, which leaves only the adapter's
+//!    own cost. Best of N, interleaved; MB/s of
 //!    uncompressed data, and async / sync.
 //! 2. CPU per page: how long compressing (and decoding) one page takes in
 //!    each mode, 64 KiB and 4 MiB pages, default, HC-9 and HC-12 — the time
@@ -59,6 +60,24 @@ fn sync_decompress(stream: &[u8], config: &StreamConfig, out: &mut Vec<u8>) {
     out.clear();
     let mut reader = Lz4StreamReader::with_config(stream, config.clone()).unwrap();
     reader.read_to_end(out).unwrap();
+}
+
+/// The blocking reader's streaming path, `fill_buf`/`consume`: what a
+/// consumer that is not `read_to_end` (`io::copy` into a writer, lines)
+/// runs, and what every async read runs.
+fn sync_decompress_bufread(stream: &[u8], config: &StreamConfig, out: &mut Vec<u8>) {
+    use std::io::BufRead;
+    out.clear();
+    let mut reader = Lz4StreamReader::with_config(stream, config.clone()).unwrap();
+    loop {
+        let chunk = reader.fill_buf().unwrap();
+        if chunk.is_empty() {
+            break;
+        }
+        let n = chunk.len();
+        out.extend_from_slice(chunk);
+        reader.consume(n);
+    }
 }
 
 /// The tokio writer into a `Vec`: the adapter's own cost.
@@ -152,7 +171,7 @@ fn throughput_summary(inputs: &[(&'static str, Vec<u8>)]) {
         interleaved::load()
     );
     println!(
-        "{:<16} {:>9} {:>11} {:>9} {:>7} {:>7} | {:>9} {:>11} {:>9} {:>7} {:>7}",
+        "{:<16} {:>9} {:>11} {:>9} {:>7} {:>7} | {:>9} {:>9} {:>11} {:>9} {:>7} {:>7} {:>7}",
         "input",
         "w sync",
         "w tokio-vec",
@@ -160,15 +179,17 @@ fn throughput_summary(inputs: &[(&'static str, Vec<u8>)]) {
         "vec/s",
         "pipe/s",
         "r sync",
+        "r s-buf",
         "r tokio-sl",
         "r pipe",
         "sl/s",
-        "pipe/s"
+        "pipe/s",
+        "sl/sbuf"
     );
     for (name, input) in inputs {
         let mut stream = Vec::new();
         sync_compress(input, &config, &mut stream);
-        let (mut o1, mut o2, mut o3) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut o1, mut o2, mut o3, mut o4) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let w = interleaved::best_of_cpu(
             rounds,
             &mut [
@@ -184,13 +205,14 @@ fn throughput_summary(inputs: &[(&'static str, Vec<u8>)]) {
                 &mut || sync_decompress(&stream, &config, &mut o1),
                 &mut || tokio_decompress_slice(&rt, &stream, &config, &mut o2),
                 &mut || tokio_decompress_pipe(&rt, &stream, &config, &mut o3),
+                &mut || sync_decompress_bufread(&stream, &config, &mut o4),
             ],
         );
-        assert!(o1 == *input && o2 == *input && o3 == *input);
+        assert!(o1 == *input && o2 == *input && o3 == *input && o4 == *input);
         let mb = |t| interleaved::mb_s(input.len(), t);
         let ratio = |a: Duration, s: Duration| s.as_secs_f64() / a.as_secs_f64();
         println!(
-            "{:<16} {:>9.0} {:>11.0} {:>9.0} {:>7.3} {:>7.3} | {:>9.0} {:>11.0} {:>9.0} {:>7.3} {:>7.3}",
+            "{:<16} {:>9.0} {:>11.0} {:>9.0} {:>7.3} {:>7.3} | {:>9.0} {:>9.0} {:>11.0} {:>9.0} {:>7.3} {:>7.3} {:>7.3}",
             name,
             mb(w[0]),
             mb(w[1]),
@@ -198,10 +220,12 @@ fn throughput_summary(inputs: &[(&'static str, Vec<u8>)]) {
             ratio(w[1], w[0]),
             ratio(w[2], w[0]),
             mb(r[0]),
+            mb(r[3]),
             mb(r[1]),
             mb(r[2]),
             ratio(r[1], r[0]),
             ratio(r[2], r[0]),
+            ratio(r[1], r[3]),
         );
     }
 }
