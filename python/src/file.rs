@@ -205,18 +205,15 @@ impl FileReader {
     /// Read up to `size` bytes (all that is left when negative).
     #[pyo3(signature = (size = -1))]
     fn read<'py>(&mut self, py: Python<'py>, size: i64) -> PyResult<Bound<'py, PyBytes>> {
+        // Grows with what is decoded, never by `size` up front: read(10**12)
+        // on a small file must not try to allocate a terabyte.
+        let limit = usize::try_from(size).unwrap_or(usize::MAX);
         let mut out = Vec::new();
-        if size < 0 {
-            while self.fill(py)? {
-                let available = self.decoder.output();
-                out.extend_from_slice(available);
-                let n = available.len();
-                self.consume(n);
-            }
-        } else {
-            out.resize(size as usize, 0);
-            let n = self.read_into(py, &mut out)?;
-            out.truncate(n);
+        while out.len() < limit && self.fill(py)? {
+            let available = self.decoder.output();
+            let n = available.len().min(limit - out.len());
+            out.extend_from_slice(&available[..n]);
+            self.consume(n);
         }
         Ok(PyBytes::new(py, &out))
     }

@@ -259,3 +259,14 @@ def test_worker_threads(tmp_path, text_data):
     assert outputs[1] == outputs[2]
     with pytest.raises(ValueError):
         lz4_stream.open(tmp_path / "ring", "wb", strategy="ring_buffer", workers=2)
+
+
+def test_read_with_a_huge_size_allocates_only_what_is_decoded(path):
+    with lz4_stream.open(path, "wb") as f:
+        f.write(b"small file " * 10)
+    before = rss()
+    with lz4_stream.open(path, "rb") as f:
+        assert f.read(10**12) == b"small file " * 10
+        assert f.read(10**12) == b""
+    assert rss() - before < 64 << 20
+
