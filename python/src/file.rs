@@ -4,7 +4,7 @@
 //! file object's `read`, `write` and `flush` calls hold it. The Python class
 //! adds the `io.BufferedIOBase` surface (modes, closing, text wrapping).
 
-use pyo3::exceptions::{PyOSError, PyValueError};
+use pyo3::exceptions::{PyBlockingIOError, PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
@@ -323,19 +323,30 @@ impl FileWriter {
                 .file
                 .bind(py)
                 .call_method1("write", (PyBytes::new(py, pending),))?;
-            // Buffered files take everything (some return None); a raw file
-            // may take part, and says how much.
+            // A raw file may take part and says how much; a non-blocking raw
+            // file returns None when it took nothing (io.RawIOBase.write).
+            // The bytes not taken stay pending for the next call.
             let n = if written.is_none() {
-                pending.len()
+                0
             } else {
                 written.extract::<usize>()?.min(pending.len())
             };
             if n == 0 {
-                return Err(PyOSError::new_err("the file object took none of the data"));
+                return Err(blocked(py, 0));
             }
             self.encoder.consume(n);
         }
     }
+}
+
+/// io.BufferedWriter's error for a non-blocking file that took nothing, with
+/// the bytes of the caller's data taken before it (`characters_written`).
+fn blocked(py: Python<'_>, taken: usize) -> PyErr {
+    let eagain = match py.import("errno").and_then(|errno| errno.getattr("EAGAIN")) {
+        Ok(code) => code.unbind(),
+        Err(err) => return err,
+    };
+    PyBlockingIOError::new_err((eagain, "write could not complete without blocking", taken))
 }
 
 #[pymethods]
@@ -379,7 +390,15 @@ impl FileWriter {
         let threaded = self.encoder.config().get_workers() != 1;
         let mut rest = data.as_slice();
         while !rest.is_empty() {
-            self.drain(py)?;
+            if let Err(err) = self.drain(py) {
+                // As io.BufferedWriter: say how much of `data` was taken, so a
+                // retry passes only the rest and nothing is written twice.
+                return Err(if err.is_instance_of::<PyBlockingIOError>(py) {
+                    blocked(py, data.len() - rest.len())
+                } else {
+                    err
+                });
+            }
             let encoder = &mut self.encoder;
             let input = rest;
             let work = if threaded {
@@ -390,8 +409,13 @@ impl FileWriter {
             let taken = gil::run(py, work, move || encoder.push(input)).map_err(from_stream)?;
             rest = &rest[taken..];
         }
-        self.drain(py)?;
-        Ok(data.len())
+        match self.drain(py) {
+            // All of `data` is taken; what the file did not take stays
+            // pending and goes out first on the next write, flush or close
+            // (io.BufferedWriter keeps it in its buffer the same way).
+            Err(err) if err.is_instance_of::<PyBlockingIOError>(py) => Ok(data.len()),
+            result => result.map(|()| data.len()),
+        }
     }
 
     /// Write the buffered input as a block and flush the file object, so a

@@ -270,3 +270,54 @@ def test_read_with_a_huge_size_allocates_only_what_is_decoded(path):
         assert f.read(10**12) == b""
     assert rss() - before < 64 << 20
 
+
+class NonBlockingRaw(io.RawIOBase):
+    """A raw non-blocking file: takes at most `room` bytes per write, and
+    returns None (took nothing) on every other call, as a full pipe does."""
+
+    def __init__(self, room):
+        self.data = bytearray()
+        self.room = room
+        self.calls = 0
+        self.refusals = 0
+
+    def writable(self):
+        return True
+
+    def write(self, b):
+        self.calls += 1
+        if self.calls % 2 == 0:
+            self.refusals += 1
+            return None
+        n = min(len(b), self.room)
+        self.data += bytes(b[:n])
+        return n
+
+
+def test_non_blocking_raw_file_loses_nothing(text_data):
+    expected = io.BytesIO()
+    with lz4_stream.open(expected, "wb", buffer_size=4096) as f:
+        for i in range(0, len(text_data), 1000):
+            f.write(text_data[i : i + 1000])
+
+    raw = NonBlockingRaw(room=1500)
+    f = lz4_stream.open(raw, "wb", buffer_size=4096)
+    blocked = 0
+    for i in range(0, len(text_data), 1000):
+        chunk = memoryview(text_data[i : i + 1000])
+        while chunk:
+            try:
+                chunk = chunk[f.write(chunk) :]
+            except BlockingIOError as err:
+                blocked += 1
+                chunk = chunk[err.characters_written :]
+    while True:
+        try:
+            f.close()
+            break
+        except BlockingIOError:
+            blocked += 1
+    assert f.closed
+    assert raw.refusals > 0 and blocked > 0
+    assert bytes(raw.data) == expected.getvalue()
+    assert lz4_stream.open(io.BytesIO(raw.data), buffer_size=4096).read() == text_data

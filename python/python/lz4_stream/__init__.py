@@ -172,12 +172,21 @@ class LZ4StreamFile(io.BufferedIOBase):
         try:
             if self._writer is not None:
                 self._writer.finish()
-        finally:
-            self._fp = None
-            self._reader = None
-            self._writer = None
-            if self._close_fp:
-                fp.close()
+        except BlockingIOError:
+            # A non-blocking file took nothing: stay open with the rest of
+            # the stream pending, so that close() can be called again.
+            raise
+        except BaseException:
+            self._release(fp)
+            raise
+        self._release(fp)
+
+    def _release(self, fp):
+        self._fp = None
+        self._reader = None
+        self._writer = None
+        if self._close_fp:
+            fp.close()
 
     def readable(self):
         """True in read mode."""
