@@ -8,8 +8,7 @@
 //! `INPUT [OUTPUT]` positional form. Options are grouped by what they describe
 //! and each group is one struct flattened wherever it applies, so the
 //! spellings cannot drift apart: the stream format ([`FormatArgs`], both
-//! ends), the encoder ([`EncodeArgs`]) and the files ([`FileArgs`]). The
-//! letter `-T` is kept free for a thread-count option.
+//! ends), the encoder ([`EncodeArgs`]) and the files ([`FileArgs`]).
 
 use std::ffi::OsString;
 use std::fs::File;
