@@ -1,5 +1,6 @@
-//! Deterministic test data, shared by the library's and the command-line
-//! tool's tests.
+//! Deliberately copied to cli/tests/support/sample.rs: the published lz4s tests build from their own files.
+//!
+//! Deterministic test data for the library's tests.
 
 /// Deterministic test data of several kinds (a small xorshift generator, so
 /// tests need no RNG crate and failures reproduce).

@@ -1,6 +1,6 @@
-//! Deterministic test data: the same generator as the library's
-//! `tests/common/sample.rs`, kept in this package so that the published lz4s
-//! crate's tests build from its own files.
+//! A deliberate copy of tests/common/sample.rs: the published lz4s tests build from their own files.
+//!
+//! Deterministic test data: the same generator as the library's.
 
 /// Deterministic test data of several kinds (a small xorshift generator, so
 /// tests need no RNG crate and failures reproduce).
