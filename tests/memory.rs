@@ -4,73 +4,17 @@
 //! This binary holds a single test, so nothing else allocates while a case is
 //! measured. Run with `--nocapture` to see the peaks.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::{self, ErrorKind, Read};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use lz4_stream::{compress_bound, Lz4StreamReader, SizePrefix, StreamConfig, MAX_BUFFER_SIZE};
 
-/// Counts the bytes allocated right now and the most ever allocated at once.
-struct Counting;
+#[path = "common/alloc.rs"]
+mod alloc;
 
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grew(bytes: usize) {
-    let now = CURRENT.fetch_add(bytes, Ordering::SeqCst) + bytes;
-    PEAK.fetch_max(now, Ordering::SeqCst);
-}
-
-fn shrank(bytes: usize) {
-    CURRENT.fetch_sub(bytes, Ordering::SeqCst);
-}
-
-// SAFETY: every call goes straight to the system allocator; the counters
-// only observe sizes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let ptr = System.alloc(layout);
-        if !ptr.is_null() {
-            grew(layout.size());
-        }
-        ptr
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let ptr = System.alloc_zeroed(layout);
-        if !ptr.is_null() {
-            grew(layout.size());
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        System.dealloc(ptr, layout);
-        shrank(layout.size());
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let new = System.realloc(ptr, layout, new_size);
-        if !new.is_null() {
-            // Counted as if old and new existed at once, as they may.
-            grew(new_size);
-            shrank(layout.size());
-        }
-        new
-    }
-}
+use alloc::peak_of;
 
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-/// Runs `f` and returns its result and the peak of bytes it had allocated
-/// beyond what was allocated before.
-fn peak_of<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    let base = CURRENT.load(Ordering::SeqCst);
-    PEAK.store(base, Ordering::SeqCst);
-    let result = f();
-    (result, PEAK.load(Ordering::SeqCst) - base)
-}
+static ALLOCATOR: alloc::Counting = alloc::Counting;
 
 /// Reads the whole stream into a sink (no output buffer of our own): the
 /// decoded length, or the error's kind.

@@ -8,73 +8,17 @@
 
 mod common;
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use lz4_stream::{compress_bound, CompressionMode, Lz4StreamWriter, StreamConfig};
 
-/// Counts the bytes allocated right now and the most ever allocated at once.
-struct Counting;
+#[path = "common/alloc.rs"]
+mod alloc;
 
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grew(bytes: usize) {
-    let now = CURRENT.fetch_add(bytes, Ordering::SeqCst) + bytes;
-    PEAK.fetch_max(now, Ordering::SeqCst);
-}
-
-fn shrank(bytes: usize) {
-    CURRENT.fetch_sub(bytes, Ordering::SeqCst);
-}
-
-// SAFETY: every call goes straight to the system allocator; the counters
-// only observe sizes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let ptr = System.alloc(layout);
-        if !ptr.is_null() {
-            grew(layout.size());
-        }
-        ptr
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let ptr = System.alloc_zeroed(layout);
-        if !ptr.is_null() {
-            grew(layout.size());
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        System.dealloc(ptr, layout);
-        shrank(layout.size());
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let new = System.realloc(ptr, layout, new_size);
-        if !new.is_null() {
-            // Counted as if old and new existed at once, as they may.
-            grew(new_size);
-            shrank(layout.size());
-        }
-        new
-    }
-}
+use alloc::peak_of;
 
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-/// Runs `f` and returns the peak of bytes it had allocated beyond what was
-/// allocated before.
-fn peak_of(f: impl FnOnce()) -> usize {
-    let base = CURRENT.load(Ordering::SeqCst);
-    PEAK.store(base, Ordering::SeqCst);
-    f();
-    PEAK.load(Ordering::SeqCst) - base
-}
+static ALLOCATOR: alloc::Counting = alloc::Counting;
 
 /// A sink that takes at most 1000 bytes per call and keeps nothing: as slow
 /// to drain as a congested socket, per byte written.
@@ -121,7 +65,7 @@ fn parallel_writer_memory_is_bounded_by_workers_and_page_size() {
         let mut peaks = Vec::new();
         let lens = [data.len() / 2, data.len()];
         for len in lens {
-            let peak = peak_of(|| {
+            let ((), peak) = peak_of(|| {
                 let mut writer =
                     Lz4StreamWriter::with_config(Slow { written: 0 }, config.clone()).unwrap();
                 // In pieces of every size, so the page buffer is used too.
