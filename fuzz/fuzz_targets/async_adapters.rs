@@ -23,7 +23,7 @@ use std::task::{Context, Poll};
 
 use libfuzzer_sys::fuzz_target;
 use lz4_stream::{Lz4StreamReader, StreamConfig};
-use lz4_stream_fuzz::polled::{drive, PolledSink, PolledSource};
+use lz4_stream_fuzz::polled::{drive, PollSchedule, PolledSink, PolledSource};
 use lz4_stream_fuzz::setup::{self, next_op, Op, MAX_WRITE_PAGE};
 use lz4_stream_fuzz::stream;
 
@@ -189,7 +189,11 @@ fuzz_target!(|input: &[u8]| {
     // The blocking writer's stream for the same write sizes and flushes.
     let expected = stream::write_stream(config, &data, plan, &[]).stream;
 
-    let mut writer = Writer::new(futures, PolledSink::new(write_schedule), config);
+    let mut writer = Writer::new(
+        futures,
+        PolledSink::new(PollSchedule::new(write_schedule)),
+        config,
+    );
     let mut plan = arbitrary::Unstructured::new(plan);
     let mut pos = 0;
     while pos < data.len() {
@@ -226,7 +230,11 @@ fuzz_target!(|input: &[u8]| {
     if config.get_end_marker() {
         source.extend_from_slice(b"after the stream");
     }
-    let mut reader = Reader::new(futures, PolledSource::new(&source, read_schedule), config);
+    let mut reader = Reader::new(
+        futures,
+        PolledSource::new(source.to_vec(), PollSchedule::new(read_schedule)),
+        config,
+    );
     let (out, err) = read_all(&mut reader, read_schedule);
     assert!(err.is_none(), "{err:?}");
     assert!(out == data, "the data did not come back");
@@ -234,7 +242,11 @@ fuzz_target!(|input: &[u8]| {
 
     // The data read as a stream: the same output and error as the blocking
     // reader's.
-    let mut reader = Reader::new(futures, PolledSource::new(&data, read_schedule), config);
+    let mut reader = Reader::new(
+        futures,
+        PolledSource::new(data.to_vec(), PollSchedule::new(read_schedule)),
+        config,
+    );
     let (out, err) = read_all(&mut reader, read_schedule);
     let mut blocking = Lz4StreamReader::with_config(&data[..], config.clone()).unwrap();
     let mut blocking_out = Vec::new();

@@ -1,12 +1,14 @@
 //! Chaotic async I/O for the async adapters' tests: a sink and a source that,
 //! on a seeded schedule, return `Pending` (after waking the task, as a real
 //! resource does once it is ready), do short operations, and fail with
-//! transient errors. Both implement tokio's and futures-io's traits.
+//! transient errors. Both implement tokio's and futures-io's traits. This
+//! file holds the schedule; the sink and source are `chaos_io.rs`'s, shared
+//! with the fuzz crate.
 
 use std::io;
-use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use super::chaos_io::{Sink, Source, Trouble};
 use super::Rng;
 
 /// The message of every injected error.
@@ -59,8 +61,9 @@ impl Schedule {
     pub fn calm() -> Schedule {
         Schedule::new(1, 0, 0, 0)
     }
+}
 
-    /// `Some` for a `Pending` or an error this call, else `None`.
+impl Trouble for Schedule {
     fn trouble<T>(&mut self, cx: &mut Context<'_>) -> Option<Poll<io::Result<T>>> {
         if self.rng.chance(self.pending) {
             self.pendings += 1;
@@ -77,7 +80,6 @@ impl Schedule {
         None
     }
 
-    /// How many of `len` bytes to move this call.
     fn amount(&mut self, len: usize) -> usize {
         if len > 0 && self.rng.chance(self.short) {
             1 + self.rng.below(len)
@@ -87,138 +89,11 @@ impl Schedule {
     }
 }
 
-/// A writer into a vector, with trouble; it records flushes and shutdowns
-/// and refuses writes after a shutdown.
-#[derive(Debug)]
-pub struct ChaosSink {
-    pub out: Vec<u8>,
-    pub schedule: Schedule,
-    pub flushes: usize,
-    pub shutdowns: usize,
-}
+/// A writer into a vector, with trouble on a seeded schedule.
+pub type ChaosSink = Sink<Schedule>;
 
-impl ChaosSink {
-    pub fn new(schedule: Schedule) -> ChaosSink {
-        ChaosSink {
-            out: Vec::new(),
-            schedule,
-            flushes: 0,
-            shutdowns: 0,
-        }
-    }
-
-    fn write(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        assert_eq!(self.shutdowns, 0, "a write after shutdown");
-        if let Some(trouble) = self.schedule.trouble(cx) {
-            return trouble;
-        }
-        let n = self.schedule.amount(buf.len());
-        self.out.extend_from_slice(&buf[..n]);
-        Poll::Ready(Ok(n))
-    }
-
-    fn flush(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        if let Some(trouble) = self.schedule.trouble(cx) {
-            return trouble;
-        }
-        self.flushes += 1;
-        Poll::Ready(Ok(()))
-    }
-
-    fn shutdown(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        assert_eq!(self.shutdowns, 0, "shut down twice");
-        if let Some(trouble) = self.schedule.trouble(cx) {
-            return trouble;
-        }
-        self.shutdowns += 1;
-        Poll::Ready(Ok(()))
-    }
-}
-
-/// A reader of a byte string, with trouble.
-#[derive(Debug)]
-pub struct ChaosSource {
-    pub data: Vec<u8>,
-    pub pos: usize,
-    pub schedule: Schedule,
-}
-
-impl ChaosSource {
-    pub fn new(data: Vec<u8>, schedule: Schedule) -> ChaosSource {
-        ChaosSource {
-            data,
-            pos: 0,
-            schedule,
-        }
-    }
-
-    fn read(&mut self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
-        if let Some(trouble) = self.schedule.trouble(cx) {
-            return trouble;
-        }
-        let n = self
-            .schedule
-            .amount(buf.len().min(self.data.len() - self.pos));
-        buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
-        self.pos += n;
-        Poll::Ready(Ok(n))
-    }
-}
-
-/// `ChaosSink`'s `AsyncWrite` for one runtime, whose shutdown is `$shutdown`.
-macro_rules! chaos_async_write {
-    ($AsyncWrite:path, $shutdown:ident) => {
-        impl $AsyncWrite for ChaosSink {
-            fn poll_write(
-                self: Pin<&mut Self>,
-                cx: &mut Context<'_>,
-                buf: &[u8],
-            ) -> Poll<io::Result<usize>> {
-                self.get_mut().write(cx, buf)
-            }
-            fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-                self.get_mut().flush(cx)
-            }
-            fn $shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-                self.get_mut().shutdown(cx)
-            }
-        }
-    };
-}
-
-#[cfg(feature = "tokio")]
-chaos_async_write!(tokio::io::AsyncWrite, poll_shutdown);
-#[cfg(feature = "futures-io")]
-chaos_async_write!(futures::io::AsyncWrite, poll_close);
-
-#[cfg(feature = "tokio")]
-impl tokio::io::AsyncRead for ChaosSource {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut tokio::io::ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        let this = self.get_mut();
-        let n = match this.read(cx, buf.initialize_unfilled()) {
-            Poll::Ready(Ok(n)) => n,
-            Poll::Ready(Err(err)) => return Poll::Ready(Err(err)),
-            Poll::Pending => return Poll::Pending,
-        };
-        buf.advance(n);
-        Poll::Ready(Ok(()))
-    }
-}
-
-#[cfg(feature = "futures-io")]
-impl futures::io::AsyncRead for ChaosSource {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<usize>> {
-        self.get_mut().read(cx, buf)
-    }
-}
+/// A reader of a byte string, with trouble on a seeded schedule.
+pub type ChaosSource = Source<Schedule>;
 
 /// A random write plan: (chunk length, flush after it) steps covering `len`.
 pub fn plan(rng: &mut Rng, len: usize, page: usize) -> Vec<(usize, bool)> {

@@ -3,6 +3,8 @@
 
 #[cfg(any(feature = "tokio", feature = "futures-io"))]
 pub mod chaos;
+#[cfg(any(feature = "tokio", feature = "futures-io"))]
+pub mod chaos_io;
 pub mod liblz4;
 mod sample;
 
