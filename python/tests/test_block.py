@@ -1,15 +1,13 @@
 """The drop-in lz4.stream API: round trips, inputs, clamping, empty chunks, laziness, the GIL."""
 
 import array
-import threading
-import time
 
 import numpy
 import pytest
 from hypothesis import given, settings, strategies as st
 
 import lz4_stream
-from conftest import compress_chunks, decompress_stream, rss
+from conftest import assert_gil_released, compress_chunks, decompress_stream, rss, varied_data
 
 MODES = [
     {"mode": "default"},
@@ -245,27 +243,24 @@ def test_buffers_are_allocated_lazily():
     assert rss() - before < 64 << 20
 
 
-def _busy_compress(compressor, chunk, rounds):
-    for _ in range(rounds):
-        compressor.compress(chunk)
-
-
 def test_gil_is_released_while_compressing():
-    chunk = bytes(range(256)) * (16 << 12)  # 16 MiB of a 256-byte cycle
+    # About a third of a second of high-compression work in one call.
+    chunk = varied_data(2 << 20)
     compressor = lz4_stream.LZ4StreamCompressor(
         "double_buffer", len(chunk), mode="high_compression", compression_level=12
     )
-    counter = 0
-    done = threading.Event()
-    worker = threading.Thread(target=lambda: (_busy_compress(compressor, chunk, 3), done.set()))
-    worker.start()
-    time.sleep(0.01)
-    while not done.is_set():
-        counter += 1
-    worker.join()
-    # With the GIL held through each call, this loop could only run between
-    # calls: a handful of switches. Released, it spins all along.
-    assert counter > 10_000
+    assert_gil_released(lambda: compressor.compress(chunk))
+
+
+def test_gil_is_released_while_decompressing():
+    chunk = varied_data(64 << 20)
+    block = lz4_stream.LZ4StreamCompressor("double_buffer", len(chunk), store_comp_size=0).compress(
+        chunk
+    )
+    decompressor = lz4_stream.LZ4StreamDecompressor("double_buffer", len(chunk), store_comp_size=0)
+    result = []
+    assert_gil_released(lambda: result.append(decompressor.decompress(block)))
+    assert result[0] == chunk
 
 
 @pytest.mark.parametrize("mode", MODES, ids=lambda m: "-".join(str(v) for v in m.values()))

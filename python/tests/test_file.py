@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 import lz4_stream
-from conftest import compress_chunks, rss
+from conftest import assert_gil_released, compress_chunks, rss, varied_data
 
 
 @pytest.fixture
@@ -321,3 +321,18 @@ def test_non_blocking_raw_file_loses_nothing(text_data):
     assert raw.refusals > 0 and blocked > 0
     assert bytes(raw.data) == expected.getvalue()
     assert lz4_stream.open(io.BytesIO(raw.data), buffer_size=4096).read() == text_data
+
+
+def test_gil_is_released_while_writing_and_reading_files():
+    data = varied_data(64 << 20)
+    compressed = io.BytesIO()
+
+    def write():
+        with lz4_stream.open(compressed, "wb") as f:
+            f.write(data)
+
+    assert_gil_released(write)
+    result = []
+    compressed.seek(0)
+    assert_gil_released(lambda: result.append(lz4_stream.open(compressed).read()))
+    assert result[0] == data
