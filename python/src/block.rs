@@ -177,9 +177,9 @@ impl StreamCompressor {
         if chunk.len() > self.compressor.config().get_buffer_size() {
             return Err(PyOverflowError::new_err("Input too large for LZ4 API"));
         }
-        let data = chunk.as_slice();
+        let data = gil::input(&chunk);
         let compressor = &mut self.compressor;
-        let block = gil::run(py, data.len(), move || compressor.compress(data))
+        let block = gil::run(py, data.len(), move || compressor.compress(&data))
             .map_err(|_| LZ4StreamError::new_err("Compression failed"))?;
         Ok(output(py, block, self.return_bytearray))
     }
@@ -338,7 +338,6 @@ impl StreamDecompressor {
         chunk: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let block = Bytes::borrow(chunk)?;
-        let block = block.as_slice();
         let len = block.len() as u64;
         if len > prefix_max(self.prefix) {
             return Err(PyOverflowError::new_err(format!(
@@ -353,13 +352,13 @@ impl StreamDecompressor {
                 self.buffer_size
             )));
         }
-        if block.is_empty() {
+        if len == 0 {
             // liblz4 fails on an empty block at its first byte; the crate
             // would read it as an end-of-stream marker.
             return Err(decompression_failed(py, 0, "empty block"));
         }
         let decompressor = &mut self.decompressor;
-        match gil::run(py, block.len(), move || decompressor.decompress(block)) {
+        match gil::run_in_place(py, &block, move |block| decompressor.decompress(block)) {
             Ok(chunk) => Ok(output(py, chunk, self.return_bytearray)),
             Err(err) => Err(decompression_failed(
                 py,

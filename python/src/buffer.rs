@@ -8,7 +8,20 @@
 //! platform (Windows' `python3.dll` did not export it before 3.11), the two
 //! functions are looked up at run time through `ctypes.pythonapi`, which
 //! resolves them in the running interpreter itself.
+//!
+//! Releasing the GIL: a Rust slice must not change while it is alive, but
+//! while the GIL is released any Python thread may write into a bytearray, a
+//! numpy array or a writable memoryview. So only immutable bytes (`bytes`,
+//! and memoryviews whose underlying object is `bytes`) are read in place by
+//! work that runs without the GIL; for any other exporter the work either
+//! reads a copy ([`Bytes::for_detached_work`]) or keeps the GIL (see
+//! `gil.rs` for which), and writable targets (`readinto`) are written only
+//! while the GIL is held. The remaining assumption is the
+//! buffer protocol's own: an exporter does not change or free its memory
+//! while an export is held and the GIL is, except through code that
+//! releases the GIL itself.
 
+use std::borrow::Cow;
 use std::ffi::{c_char, c_int, c_void};
 use std::ptr;
 
@@ -16,7 +29,7 @@ use pyo3::exceptions::PyBufferError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyMemoryView};
 
 /// CPython's `Py_buffer` (Include/pybuffer.h), unchanged since 3.3.
 #[repr(C)]
@@ -61,9 +74,14 @@ fn buffer_api(py: Python<'_>) -> PyResult<&'static BufferApi> {
                 .extract()
         };
         let (get, release) = (address("PyObject_GetBuffer")?, address("PyBuffer_Release")?);
-        // SAFETY: both addresses are the interpreter's own exported functions
-        // (non-null: `extract` refused None), whose C signatures are the two
-        // function types above in every CPython 3.x.
+        // SAFETY: `ctypes.pythonapi` is a CDLL over the running interpreter
+        // (`PyDLL(None)` on POSIX, the loaded pythonXY.dll on Windows), so
+        // each attribute is that interpreter's exported function of that
+        // name; `cast(.., c_void_p).value` is its address, and `extract`
+        // refused None, so it is not null. Their C signatures are
+        // `int (PyObject *, Py_buffer *, int)` and `void (Py_buffer *)`,
+        // unchanged since CPython 3.0, which the two function types above
+        // declare with `RawBuffer` laid out as `Py_buffer` (3.3 and later).
         unsafe {
             Ok(BufferApi {
                 get: std::mem::transmute::<usize, GetBufferFn>(get),
@@ -76,9 +94,12 @@ fn buffer_api(py: Python<'_>) -> PyResult<&'static BufferApi> {
 /// The bytes of a Python object, borrowed for as long as this value lives.
 ///
 /// A buffer export keeps the exporter from resizing (a bytearray cannot
-/// shrink under us), so the slice stays valid even while the GIL is released.
+/// shrink under us), so the memory stays allocated; whether its contents may
+/// change without the GIL is [`Bytes::is_immutable`].
 pub(crate) struct Bytes<'py> {
     source: Source<'py>,
+    /// No Python code can change these bytes: `bytes`, or a memoryview of it.
+    immutable: bool,
 }
 
 enum Source<'py> {
@@ -99,9 +120,12 @@ impl<'py> Bytes<'py> {
         if let Ok(bytes) = obj.cast::<PyBytes>() {
             return Ok(Bytes {
                 source: Source::Bytes(bytes.clone()),
+                immutable: true,
             });
         }
-        Self::export(obj, PYBUF_SIMPLE)
+        let mut borrowed = Self::export(obj, PYBUF_SIMPLE)?;
+        borrowed.immutable = views_bytes(obj)?;
+        Ok(borrowed)
     }
 
     /// Borrows `obj`'s bytes for writing (`readinto`'s target).
@@ -136,7 +160,27 @@ impl<'py> Bytes<'py> {
         }
         Ok(Bytes {
             source: Source::Exported { raw, api, _py: py },
+            immutable: false,
         })
+    }
+
+    /// True when no Python code can change these bytes (`bytes`, or a
+    /// memoryview whose underlying object is `bytes`): only then may they be
+    /// read in place while the GIL is released.
+    pub(crate) fn is_immutable(&self) -> bool {
+        self.immutable
+    }
+
+    /// The bytes for work that runs without the GIL: borrowed when
+    /// immutable, otherwise a copy taken now, under the GIL, so that another
+    /// thread writing into a bytearray or numpy array meanwhile cannot
+    /// change them under a Rust slice.
+    pub(crate) fn for_detached_work(&self) -> Cow<'_, [u8]> {
+        if self.immutable {
+            Cow::Borrowed(self.as_slice())
+        } else {
+            Cow::Owned(self.as_slice().to_vec())
+        }
     }
 
     /// The borrowed bytes.
@@ -154,7 +198,9 @@ impl<'py> Bytes<'py> {
         }
     }
 
-    /// The borrowed bytes, writable (only for `borrow_mut`).
+    /// The borrowed bytes, writable (only for `borrow_mut`). Callers keep the
+    /// slice only while they hold the GIL: other threads may write into the
+    /// same memory once it is released.
     pub(crate) fn as_mut_slice(&mut self) -> &mut [u8] {
         match &mut self.source {
             Source::Bytes(_) => &mut [],
@@ -174,6 +220,16 @@ impl<'py> Bytes<'py> {
     pub(crate) fn len(&self) -> usize {
         self.as_slice().len()
     }
+}
+
+/// Whether `obj` is a memoryview over `bytes` (its bytes cannot change).
+fn views_bytes(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    if !obj.is_instance_of::<PyMemoryView>() {
+        return Ok(false);
+    }
+    // A memoryview's `obj` is the object that exported the memory, also for
+    // slices and views of views.
+    Ok(obj.getattr("obj")?.is_exact_instance_of::<PyBytes>())
 }
 
 impl Drop for Bytes<'_> {

@@ -148,12 +148,16 @@ impl FileReader {
         self.position += len as u64;
     }
 
-    /// Fills `out` as far as the file goes.
-    fn read_into(&mut self, py: Python<'_>, out: &mut [u8]) -> PyResult<usize> {
+    /// Fills `target` as far as the file goes. Its slice is taken afresh after
+    /// each `fill`, which may release the GIL: another thread may write into
+    /// the same memory meanwhile, so no Rust slice over it lives across that.
+    fn read_into(&mut self, py: Python<'_>, target: &mut Bytes<'_>) -> PyResult<usize> {
+        let wanted = target.len();
         let mut filled = 0;
-        while filled < out.len() && self.fill(py)? {
+        while filled < wanted && self.fill(py)? {
+            let out = target.as_mut_slice();
             let available = self.decoder.output();
-            let n = available.len().min(out.len() - filled);
+            let n = available.len().min(wanted - filled);
             out[filled..filled + n].copy_from_slice(&available[..n]);
             self.consume(n);
             filled += n;
@@ -236,14 +240,15 @@ impl FileReader {
     /// Read into a writable bytes-like object; returns the number of bytes read.
     fn readinto(&mut self, py: Python<'_>, buffer: &Bound<'_, PyAny>) -> PyResult<usize> {
         let mut target = Bytes::borrow_mut(buffer)?;
-        self.read_into(py, target.as_mut_slice())
+        self.read_into(py, &mut target)
     }
 
     /// Like `readinto`, decoding at most one more block.
     fn readinto1(&mut self, py: Python<'_>, buffer: &Bound<'_, PyAny>) -> PyResult<usize> {
         let mut target = Bytes::borrow_mut(buffer)?;
-        let target = target.as_mut_slice();
         self.fill(py)?;
+        // Taken after `fill`, which may release the GIL (see read_into).
+        let target = target.as_mut_slice();
         let available = self.decoder.output();
         let n = available.len().min(target.len());
         target[..n].copy_from_slice(&available[..n]);
@@ -388,7 +393,12 @@ impl FileWriter {
         let page = self.encoder.config().get_buffer_size();
         // With worker threads `push` may wait for a block: never with the GIL.
         let threaded = self.encoder.config().get_workers() != 1;
-        let mut rest = data.as_slice();
+        let input = if threaded {
+            data.for_detached_work()
+        } else {
+            gil::input(&data)
+        };
+        let mut rest = &input[..];
         while !rest.is_empty() {
             if let Err(err) = self.drain(py) {
                 // As io.BufferedWriter: say how much of `data` was taken, so a

@@ -1,6 +1,7 @@
 """The drop-in lz4.stream API: round trips, inputs, clamping, empty chunks, laziness, the GIL."""
 
 import array
+import threading
 
 import numpy
 import pytest
@@ -288,3 +289,43 @@ def test_ring_buffer_with_dictionary_and_out_of_band_sizes(text_data):
         "ring_buffer", 500, store_comp_size=0, dictionary=dictionary
     ) as decompressor:
         assert [decompressor.decompress(b) for b in blocks] == chunks
+
+
+@pytest.mark.parametrize("kind", ["bytearray", "numpy", "memoryview of bytearray"])
+def test_mutable_inputs_are_copied_and_the_gil_still_released(kind):
+    # Another thread may write into these while the GIL is released, so the
+    # codec works on a copy; the GIL is released all the same.
+    chunk = varied_data(2 << 20)
+    mutable = {
+        "bytearray": lambda: bytearray(chunk),
+        "numpy": lambda: numpy.frombuffer(chunk, dtype=numpy.uint8).copy(),
+        "memoryview of bytearray": lambda: memoryview(bytearray(chunk)),
+    }[kind]()
+    compressor = lz4_stream.LZ4StreamCompressor(
+        "double_buffer", len(chunk), mode="high_compression", compression_level=12, store_comp_size=0
+    )
+    blocks = []
+    assert_gil_released(lambda: blocks.append(compressor.compress(mutable)))
+    decompressor = lz4_stream.LZ4StreamDecompressor("double_buffer", len(chunk), store_comp_size=0)
+    assert decompressor.decompress(bytearray(blocks[0])) == chunk
+
+
+def test_input_written_by_another_thread_meanwhile_stays_a_valid_stream():
+    chunk = bytearray(varied_data(8 << 20))
+    compressor = lz4_stream.LZ4StreamCompressor("double_buffer", len(chunk), store_comp_size=0)
+    stop = threading.Event()
+
+    def scribble():
+        while not stop.is_set():
+            chunk[::4096] = bytes(len(chunk[::4096]))
+
+    writer = threading.Thread(target=scribble)
+    writer.start()
+    try:
+        blocks = [compressor.compress(chunk) for _ in range(8)]
+    finally:
+        stop.set()
+        writer.join()
+    decompressor = lz4_stream.LZ4StreamDecompressor("double_buffer", len(chunk), store_comp_size=0)
+    for block in blocks:
+        assert len(decompressor.decompress(block)) == len(chunk)

@@ -12,6 +12,12 @@ before it: the double-buffer format of python-lz4's experimental
 
 - :func:`open` and :class:`LZ4StreamFile` read and write such streams as files,
   as :func:`gzip.open` does for gzip.
+
+Threads: the GIL is released while 4 KiB or more is compressed or decoded,
+over bytes no other thread can change meanwhile: ``bytes`` (and memoryviews
+of ``bytes``) are read in place; a mutable input (bytearray, numpy array,
+writable memoryview) is copied before it is compressed, and decompressed
+with the GIL held; ``readinto`` writes into its target only with the GIL held.
 """
 
 import builtins
