@@ -19,7 +19,7 @@ use arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
 use lz4_stream::Strategy;
 use lz4_stream_fuzz::flex;
-use lz4_stream_fuzz::liblz4::{self, Mode};
+use lz4_stream_fuzz::liblz4::{self, Layout, Mode};
 use lz4_stream_fuzz::setup::{self, MAX_WRITE_PAGE};
 use lz4_stream_fuzz::stream::{self, End};
 
@@ -33,12 +33,17 @@ fuzz_target!(|input: &[u8]| {
         Strategy::DoubleBuffer
     };
     let config = &setup.config.clone().strategy(strategy);
+    let layout = match strategy {
+        Strategy::DoubleBuffer => Layout::DoubleBuffer,
+        Strategy::RingBuffer => Layout::Ring,
+    };
+    let dictionary = Some(&setup.dictionary[..]).filter(|d| !d.is_empty());
     let page = config.get_buffer_size();
     let width = config.get_size_prefix().width();
     let param = ((setup.misc >> 3) & 15) as i32;
     let mode = match (setup.misc >> 1) & 3 {
         2 => Mode::Fast(1 + param),
-        3 => Mode::High(1 + param % 12),
+        3 => Mode::Hc(1 + param % 12),
         _ => Mode::Fast(1),
     };
     let plan = setup::section(&mut rest);
@@ -47,7 +52,7 @@ fuzz_target!(|input: &[u8]| {
 
     // Ours, decoded by liblz4.
     let written = stream::write_stream(config, &data, plan, &[]);
-    let mut decoder = liblz4::Decoder::new(page, &setup.dictionary, strategy);
+    let mut decoder = liblz4::Decoder::with_layout(layout, page, dictionary);
     let mut decoded = Vec::with_capacity(data.len());
     // Where the last block (or the end marker) ends: the stream's end.
     let mut end = 0;
@@ -58,7 +63,7 @@ fuzz_target!(|input: &[u8]| {
         }
         let chunk = decoder
             .decompress(block)
-            .unwrap_or_else(|| panic!("liblz4 rejected our block at offset {offset}"));
+            .unwrap_or_else(|err| panic!("liblz4 rejected our block at offset {offset}: {err}"));
         decoded.extend_from_slice(chunk);
     }
     assert_eq!(end, written.stream.len());
@@ -73,7 +78,7 @@ fuzz_target!(|input: &[u8]| {
     );
 
     // liblz4's, read by ours.
-    let mut encoder = liblz4::Encoder::new(page, &setup.dictionary, mode, strategy);
+    let mut encoder = liblz4::Encoder::with_layout(layout, page, mode, dictionary);
     let mut chunk_plan = Unstructured::new(chunk_plan);
     let mut theirs = Vec::new();
     let mut pos = 0;
@@ -84,7 +89,7 @@ fuzz_target!(|input: &[u8]| {
             chunk_plan.int_in_range(1..=page).unwrap_or(page)
         };
         let chunk = &data[pos..data.len().min(pos + len)];
-        let block = encoder.compress(chunk);
+        let block = encoder.compress(chunk).expect("liblz4 compressed a chunk");
         assert!(block.len() <= config.max_block_size());
         theirs.extend_from_slice(&(block.len() as u64).to_le_bytes()[..width]);
         theirs.extend_from_slice(block);
