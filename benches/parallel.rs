@@ -70,18 +70,50 @@ fn config(page: usize, mode: CompressionMode, workers: usize) -> StreamConfig {
         .workers(workers)
 }
 
+/// CPU seconds all threads of this process have used (user and system,
+/// from `/proc/self/stat`, in clock ticks of 10 ms); 0 where there is no
+/// `/proc`.
+fn process_cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // The fields after the command name (which may hold spaces), from
+    // field 3 on: utime and stime are fields 14 and 15.
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn summary(inputs: &[(usize, &str, Vec<u8>)]) {
     let cores = StreamConfig::default().workers(0).resolved_workers();
     let rounds = interleaved::rounds(SUMMARY_ROUNDS);
     eprintln!(
         "summary: compression into a Vec, MB/s (10^6 bytes of input per second), best of \
          {rounds} interleaved runs; speed-up over 1 worker; size in bytes and relative to \
-         1 worker; all = {cores} workers (available cores); load average {}",
+         1 worker; all = {cores} workers (available cores); cpu 2 = CPU time of all threads \
+         with 2 workers / with 1 (one run each); load average {}",
         interleaved::load()
     );
     eprintln!(
-        "{:>5} {:<7} {:>7} | {:>8} {:>8} {:>8} | {:>5} {:>5} | {:>9} {:>9} {:>7}",
-        "page", "mode", "input", "1", "2", "all", "x2", "xall", "size 1", "size 2+", "2+ / 1"
+        "{:>5} {:<7} {:>7} | {:>8} {:>8} {:>8} | {:>5} {:>5} | {:>9} {:>9} {:>7} | {:>5}",
+        "page",
+        "mode",
+        "input",
+        "1",
+        "2",
+        "all",
+        "x2",
+        "xall",
+        "size 1",
+        "size 2+",
+        "2+ / 1",
+        "cpu 2"
     );
     let mut out = Vec::new();
     for (page, page_name, input) in inputs {
@@ -107,8 +139,20 @@ fn summary(inputs: &[(usize, &str, Vec<u8>)]) {
                 ],
             );
             let speed = |i: usize| times[0].as_secs_f64() / times[i].as_secs_f64();
+            // CPU time of every thread of the process, which waiting for a
+            // core does not inflate: 2 workers' total against 1 worker's is
+            // the work the parallel scheme adds, and bounds the speed-up on
+            // idle cores at 2 / that ratio.
+            let cpu: Vec<f64> = configs
+                .iter()
+                .map(|config| {
+                    let start = process_cpu_seconds();
+                    compress(input, config, &mut out);
+                    process_cpu_seconds() - start
+                })
+                .collect();
             eprintln!(
-                "{page_name:>5} {mode_name:<7} {:>6.1}M | {:>8.1} {:>8.1} {:>8.1} | {:>5.2} {:>5.2} | {:>9} {:>9} {:>+6.2}%",
+                "{page_name:>5} {mode_name:<7} {:>6.1}M | {:>8.1} {:>8.1} {:>8.1} | {:>5.2} {:>5.2} | {:>9} {:>9} {:>+6.2}% | {:>5.2}",
                 input.len() as f64 / 1e6,
                 interleaved::mb_s(input.len(), times[0]),
                 interleaved::mb_s(input.len(), times[1]),
@@ -118,6 +162,7 @@ fn summary(inputs: &[(usize, &str, Vec<u8>)]) {
                 sizes[0],
                 sizes[1],
                 (sizes[1] as f64 / sizes[0] as f64 - 1.0) * 100.0,
+                cpu[1] / cpu[0],
             );
         }
     }
