@@ -97,7 +97,7 @@ fn summary(inputs: &[(usize, &str, Vec<u8>)]) {
         "summary: compression into a Vec, MB/s (10^6 bytes of input per second), best of \
          {rounds} interleaved runs; speed-up over 1 worker; size in bytes and relative to \
          1 worker; all = {cores} workers (available cores); cpu 2 = CPU time of all threads \
-         with 2 workers / with 1 (one run each); load average {}",
+         with 2 workers / with 1 (over a second of CPU time each); load average {}",
         interleaved::load()
     );
     eprintln!(
@@ -143,11 +143,16 @@ fn summary(inputs: &[(usize, &str, Vec<u8>)]) {
             // core does not inflate: 2 workers' total against 1 worker's is
             // the work the parallel scheme adds, and bounds the speed-up on
             // idle cores at 2 / that ratio.
+            // Enough runs for a second of CPU time: the clock ticks are
+            // 10 ms.
+            let reps = (1.0 / times[0].as_secs_f64()).ceil().clamp(1.0, 100.0) as usize;
             let cpu: Vec<f64> = configs
                 .iter()
                 .map(|config| {
                     let start = process_cpu_seconds();
-                    compress(input, config, &mut out);
+                    for _ in 0..reps {
+                        compress(input, config, &mut out);
+                    }
                     process_cpu_seconds() - start
                 })
                 .collect();
