@@ -116,16 +116,19 @@ impl StreamCompressor {
         store_comp_size: i64,
         dictionary: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        // Any object, judged by its truth value (python-lz4's `p` format).
-        let return_bytearray = match return_bytearray {
-            Some(value) => value.is_truthy()?,
-            None => false,
-        };
         // python-lz4's order: dictionary size, prefix width, strategy, mode,
         // page size, page size against the prefix.
-        let dictionary = options::dictionary(dictionary)?;
-        let prefix = options::size_prefix(store_comp_size)?;
-        let strategy = options::strategy(&strategy)?;
+        let options::ContextOptions {
+            return_bytearray,
+            dictionary,
+            prefix,
+            strategy,
+        } = options::ContextOptions::check(
+            &strategy,
+            return_bytearray,
+            store_comp_size,
+            dictionary,
+        )?;
         let mode = options::compression_mode(&mode, acceleration, compression_level)?;
         let page = compressor_page(buffer_size)?;
         if compress_bound(page) as u64 > prefix_max(prefix) {
@@ -226,14 +229,17 @@ impl StreamDecompressor {
         store_comp_size: i64,
         dictionary: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        // Any object, judged by its truth value (python-lz4's `p` format).
-        let return_bytearray = match return_bytearray {
-            Some(value) => value.is_truthy()?,
-            None => false,
-        };
-        let dictionary = options::dictionary(dictionary)?;
-        let prefix = options::size_prefix(store_comp_size)?;
-        let strategy = options::strategy(&strategy)?;
+        let options::ContextOptions {
+            return_bytearray,
+            dictionary,
+            prefix,
+            strategy,
+        } = options::ContextOptions::check(
+            &strategy,
+            return_bytearray,
+            store_comp_size,
+            dictionary,
+        )?;
         // python-lz4 checks nothing more about the page size of a
         // decompressor; it must fit its unsigned int, and hold something.
         let buffer_size = match u32::try_from(buffer_size) {

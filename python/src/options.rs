@@ -11,6 +11,39 @@ use lz4_stream::{
 
 use crate::buffer::Bytes;
 
+/// The arguments python-lz4's two contexts share, checked in its order
+/// (`return_bytearray` by truth value, as its `p` format; then dictionary
+/// size, prefix width, strategy).
+pub(crate) struct ContextOptions {
+    pub(crate) return_bytearray: bool,
+    pub(crate) dictionary: Vec<u8>,
+    pub(crate) prefix: SizePrefix,
+    pub(crate) strategy: Strategy,
+}
+
+impl ContextOptions {
+    pub(crate) fn check(
+        strategy: &str,
+        return_bytearray: Option<&Bound<'_, PyAny>>,
+        store_comp_size: i64,
+        dictionary: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let return_bytearray = match return_bytearray {
+            Some(value) => value.is_truthy()?,
+            None => false,
+        };
+        let dictionary = self::dictionary(dictionary)?;
+        let prefix = size_prefix(store_comp_size)?;
+        let strategy = self::strategy(strategy)?;
+        Ok(ContextOptions {
+            return_bytearray,
+            dictionary,
+            prefix,
+            strategy,
+        })
+    }
+}
+
 /// liblz4's default high-compression level (`LZ4HC_CLEVEL_DEFAULT`), used for
 /// levels below 1, as liblz4 does.
 pub(crate) const DEFAULT_LEVEL: u8 = 9;
