@@ -19,37 +19,53 @@ use crate::options;
 /// Compressed bytes are read from the file in pieces of at most this size.
 const READ_SIZE: usize = 64 * 1024;
 
-/// The settings of `lz4_stream.open`, as a `StreamConfig`. Out-of-band sizes
-/// cannot be stored in a file.
-#[allow(clippy::too_many_arguments)]
-fn file_config(
-    strategy: &str,
-    buffer_size: usize,
-    store_comp_size: i64,
-    dictionary: Option<&Bound<'_, PyAny>>,
-    compression_mode: &str,
-    acceleration: i64,
-    compression_level: i64,
-    end_marker: bool,
-    workers: usize,
-) -> PyResult<StreamConfig> {
-    let strategy = options::strategy(strategy)?;
-    let prefix = options::size_prefix(store_comp_size)?;
-    if prefix == SizePrefix::OutOfBand {
-        return Err(PyValueError::new_err(
-            "store_comp_size=0 (out-of-band block sizes) cannot be used with a file: use 1, 2 or 4",
-        ));
+/// The settings of `lz4_stream.open`, as the Python class passes them to
+/// both the reader and the writer: (strategy, buffer_size, store_comp_size,
+/// dictionary, compression_mode, acceleration, compression_level, end_marker).
+#[derive(FromPyObject)]
+pub(crate) struct FileSettings<'py>(
+    String,
+    usize,
+    i64,
+    Option<Bound<'py, PyAny>>,
+    String,
+    i64,
+    i64,
+    bool,
+);
+
+impl FileSettings<'_> {
+    /// As a `StreamConfig` for `workers` threads. Out-of-band sizes cannot be
+    /// stored in a file.
+    fn config(&self, workers: usize) -> PyResult<StreamConfig> {
+        let FileSettings(
+            strategy,
+            buffer_size,
+            store_comp_size,
+            dictionary,
+            compression_mode,
+            acceleration,
+            compression_level,
+            end_marker,
+        ) = self;
+        let strategy = options::strategy(strategy)?;
+        let prefix = options::size_prefix(*store_comp_size)?;
+        if prefix == SizePrefix::OutOfBand {
+            return Err(PyValueError::new_err(
+                "store_comp_size=0 (out-of-band block sizes) cannot be used with a file: use 1, 2 or 4",
+            ));
+        }
+        let mode = options::compression_mode(compression_mode, *acceleration, *compression_level)?;
+        let dictionary = options::dictionary(dictionary.as_ref())?;
+        let config = options::stream_config(strategy, *buffer_size, prefix, dictionary, mode)?
+            .end_marker(*end_marker)
+            .workers(workers);
+        // Validated again with the workers: the ring buffer cannot use them.
+        config
+            .validate()
+            .map_err(|err| PyValueError::new_err(err.to_string()))?;
+        Ok(config)
     }
-    let mode = options::compression_mode(compression_mode, acceleration, compression_level)?;
-    let dictionary = options::dictionary(dictionary)?;
-    let config = options::stream_config(strategy, buffer_size, prefix, dictionary, mode)?
-        .end_marker(end_marker)
-        .workers(workers);
-    // Validated again with the workers: the ring buffer cannot use them.
-    config
-        .validate()
-        .map_err(|err| PyValueError::new_err(err.to_string()))?;
-    Ok(config)
 }
 
 /// Decompresses an LZ4 block stream read from a binary file object.
@@ -169,31 +185,8 @@ impl FileReader {
 #[pymethods]
 impl FileReader {
     #[new]
-    #[pyo3(signature = (file, strategy, buffer_size, store_comp_size, dictionary, compression_mode,
-                        acceleration, compression_level, end_marker))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        file: Py<PyAny>,
-        strategy: &str,
-        buffer_size: usize,
-        store_comp_size: i64,
-        dictionary: Option<&Bound<'_, PyAny>>,
-        compression_mode: &str,
-        acceleration: i64,
-        compression_level: i64,
-        end_marker: bool,
-    ) -> PyResult<Self> {
-        let config = file_config(
-            strategy,
-            buffer_size,
-            store_comp_size,
-            dictionary,
-            compression_mode,
-            acceleration,
-            compression_level,
-            end_marker,
-            1,
-        )?;
+    fn new(file: Py<PyAny>, settings: FileSettings<'_>) -> PyResult<Self> {
+        let config = settings.config(1)?;
         let decoder = StreamDecoder::new(config.clone()).map_err(from_stream)?;
         Ok(FileReader {
             file,
@@ -357,32 +350,9 @@ fn blocked(py: Python<'_>, taken: usize) -> PyErr {
 #[pymethods]
 impl FileWriter {
     #[new]
-    #[pyo3(signature = (file, strategy, buffer_size, store_comp_size, dictionary, compression_mode,
-                        acceleration, compression_level, end_marker, workers = 1))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        file: Py<PyAny>,
-        strategy: &str,
-        buffer_size: usize,
-        store_comp_size: i64,
-        dictionary: Option<&Bound<'_, PyAny>>,
-        compression_mode: &str,
-        acceleration: i64,
-        compression_level: i64,
-        end_marker: bool,
-        workers: usize,
-    ) -> PyResult<Self> {
-        let config = file_config(
-            strategy,
-            buffer_size,
-            store_comp_size,
-            dictionary,
-            compression_mode,
-            acceleration,
-            compression_level,
-            end_marker,
-            workers,
-        )?;
+    #[pyo3(signature = (file, settings, workers = 1))]
+    fn new(file: Py<PyAny>, settings: FileSettings<'_>, workers: usize) -> PyResult<Self> {
+        let config = settings.config(workers)?;
         let encoder = StreamEncoder::new(config).map_err(from_stream)?;
         Ok(FileWriter { file, encoder })
     }

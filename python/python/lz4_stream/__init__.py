@@ -130,9 +130,9 @@ class LZ4StreamFile(io.BufferedIOBase):
         )
         try:
             if raw_mode == "rb":
-                self._reader = _FileReader(fp, *settings)
+                self._reader = _FileReader(fp, settings)
             else:
-                self._writer = _FileWriter(fp, *settings, workers)
+                self._writer = _FileWriter(fp, settings, workers)
         except BaseException:
             if close_fp:
                 fp.close()

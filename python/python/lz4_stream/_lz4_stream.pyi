@@ -1,7 +1,7 @@
 """Type stubs for the native part of lz4_stream."""
 
 from types import TracebackType
-from typing import Literal, Optional, Type, Union
+from typing import Literal, Optional, Tuple, Type, Union
 
 from typing_extensions import Buffer, Self
 
@@ -55,19 +55,12 @@ class LZ4StreamDecompressor:
     def decompress(self, chunk: Buffer) -> _Bytes: ...
     def get_block(self, stream: Buffer) -> _Bytes: ...
 
+# (strategy, buffer_size, store_comp_size, dictionary, compression_mode,
+#  acceleration, compression_level, end_marker)
+_FileSettings = Tuple[str, int, int, Union[str, Buffer, None], str, int, int, bool]
+
 class FileReader:
-    def __init__(
-        self,
-        file: object,
-        strategy: str,
-        buffer_size: int,
-        store_comp_size: int,
-        dictionary: Union[str, Buffer, None],
-        compression_mode: str,
-        acceleration: int,
-        compression_level: int,
-        end_marker: bool,
-    ) -> None: ...
+    def __init__(self, file: object, settings: _FileSettings) -> None: ...
     def read(self, size: int = -1) -> bytes: ...
     def read1(self, size: int = -1) -> bytes: ...
     def readinto(self, buffer: Buffer) -> int: ...
@@ -77,19 +70,7 @@ class FileReader:
     def tell(self) -> int: ...
 
 class FileWriter:
-    def __init__(
-        self,
-        file: object,
-        strategy: str,
-        buffer_size: int,
-        store_comp_size: int,
-        dictionary: Union[str, Buffer, None],
-        compression_mode: str,
-        acceleration: int,
-        compression_level: int,
-        end_marker: bool,
-        workers: int = 1,
-    ) -> None: ...
+    def __init__(self, file: object, settings: _FileSettings, workers: int = 1) -> None: ...
     def write(self, data: Buffer) -> int: ...
     def flush(self) -> None: ...
     def tell(self) -> int: ...
