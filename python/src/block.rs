@@ -294,6 +294,12 @@ impl StreamDecompressor {
     /// Raises:
     ///     LZ4StreamError: `stream` does not hold a whole block, or the context
     ///         uses out-of-band sizes (store_comp_size=0).
+    //
+    // Not `block::Decompressor::get_block`: that one refuses a prefix above
+    // the page's compress bound, where python-lz4 returns the block (and its
+    // `decompress` refuses it); and python-lz4 takes prefix widths with pages
+    // the crate's configuration refuses (1-byte prefix, 256-byte page), which
+    // is why the decoder here is configured for out-of-band sizes.
     fn get_block<'py>(
         &self,
         py: Python<'py>,
