@@ -245,8 +245,8 @@ def test_buffers_are_allocated_lazily():
 
 
 def test_gil_is_released_while_compressing():
-    # About a third of a second of high-compression work in one call.
-    chunk = varied_data(2 << 20)
+    # A third of a second or more of high-compression work in one call.
+    chunk = varied_data(4 << 20)
     compressor = lz4_stream.LZ4StreamCompressor(
         "double_buffer", len(chunk), mode="high_compression", compression_level=12
     )
@@ -254,7 +254,8 @@ def test_gil_is_released_while_compressing():
 
 
 def test_gil_is_released_while_decompressing():
-    chunk = varied_data(64 << 20)
+    # 128 MiB: about 0.16 s on an idle machine (64 MiB took 0.08 s).
+    chunk = varied_data(128 << 20)
     block = lz4_stream.LZ4StreamCompressor("double_buffer", len(chunk), store_comp_size=0).compress(
         chunk
     )
@@ -295,7 +296,7 @@ def test_ring_buffer_with_dictionary_and_out_of_band_sizes(text_data):
 def test_mutable_inputs_are_copied_and_the_gil_still_released(kind):
     # Another thread may write into these while the GIL is released, so the
     # codec works on a copy; the GIL is released all the same.
-    chunk = varied_data(2 << 20)
+    chunk = varied_data(4 << 20)
     mutable = {
         "bytearray": lambda: bytearray(chunk),
         "numpy": lambda: numpy.frombuffer(chunk, dtype=numpy.uint8).copy(),
