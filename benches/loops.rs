@@ -35,15 +35,6 @@ pub fn ours_compress_with(
     writer.finish().unwrap();
 }
 
-/// liblz4's compressor for `mode`.
-pub fn liblz4_mode(mode: CompressionMode) -> liblz4::Mode {
-    match mode {
-        CompressionMode::Default => liblz4::Mode::Fast(1),
-        CompressionMode::Fast { acceleration } => liblz4::Mode::Fast(acceleration as i32),
-        CompressionMode::High { level } => liblz4::Mode::Hc(i32::from(level)),
-    }
-}
-
 /// liblz4's loop: each page copied into the double buffer, compressed with
 /// `LZ4_compress_fast_continue` (or `LZ4_compress_HC_continue`), appended
 /// with a 4-byte prefix.
@@ -61,7 +52,7 @@ pub fn liblz4_compress_with(
     out: &mut Vec<u8>,
 ) {
     out.clear();
-    let mut encoder = liblz4::Encoder::with_layout(layout, page, liblz4_mode(mode), None);
+    let mut encoder = liblz4::Encoder::with_layout(layout, page, mode.into(), None);
     for chunk in input.chunks(page) {
         let block = encoder.compress(chunk).unwrap();
         out.extend_from_slice(&(block.len() as u32).to_le_bytes());

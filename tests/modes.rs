@@ -7,7 +7,7 @@ mod common;
 
 use std::io::Write;
 
-use common::liblz4::{self, Mode};
+use common::liblz4;
 use common::{sample, Rng};
 use lz4_stream::block::{Compressor, Decompressor};
 use lz4_stream::{CompressionMode, Lz4StreamWriter, SizePrefix, StreamConfig};
@@ -24,14 +24,6 @@ fn all_modes() -> Vec<CompressionMode> {
         modes.push(CompressionMode::High { level });
     }
     modes
-}
-
-fn liblz4_mode(mode: CompressionMode) -> Mode {
-    match mode {
-        CompressionMode::Default => Mode::Fast(1),
-        CompressionMode::Fast { acceleration } => Mode::Fast(acceleration as i32),
-        CompressionMode::High { level } => Mode::Hc(i32::from(level)),
-    }
 }
 
 /// Levels 11 and 12 search thousands of candidates per position: keep their
@@ -258,7 +250,7 @@ fn sizes(data: &[u8], page: usize, mode: CompressionMode) -> (usize, usize) {
         .chunks(page)
         .map(|chunk| compressor.compress(chunk).unwrap().len())
         .sum();
-    let mut encoder = liblz4::Encoder::new(page, liblz4_mode(mode), None);
+    let mut encoder = liblz4::Encoder::new(page, mode.into(), None);
     let theirs: usize = data
         .chunks(page)
         .map(|chunk| 4 + encoder.compress(chunk).unwrap().len())

@@ -19,7 +19,7 @@ mod common;
 
 use std::io::Write;
 
-use common::liblz4::{self, Decoder, Encoder, Mode};
+use common::liblz4::{self, Decoder, Encoder};
 use common::{sample, Rng};
 use lz4_stream::block::{Compressor, Decompressor};
 use lz4_stream::{CompressionMode, Lz4StreamWriter, SizePrefix, Strategy, StreamConfig};
@@ -34,14 +34,6 @@ fn all_modes() -> Vec<CompressionMode> {
         modes.push(CompressionMode::High { level });
     }
     modes
-}
-
-fn liblz4_mode(mode: CompressionMode) -> Mode {
-    match mode {
-        CompressionMode::Default => Mode::Fast(1),
-        CompressionMode::Fast { acceleration } => Mode::Fast(acceleration as i32),
-        CompressionMode::High { level } => Mode::Hc(i32::from(level)),
-    }
 }
 
 /// Input per case: the optimal parser's top levels are slow unoptimised.
@@ -278,7 +270,7 @@ fn liblz4_ring_streams_decode_with_ours_in_every_mode() {
             .then(|| far_repeats(1 + rng.below(90_000), 6));
         let data = far_repeats(max_len(mode), rng.next_u64());
         let what = format!("{mode:?}, page {page}");
-        let mut encoder = Encoder::ring(page, liblz4_mode(mode), dictionary.as_deref());
+        let mut encoder = Encoder::ring(page, mode.into(), dictionary.as_deref());
         let mut chunks = Vec::new();
         let mut stream = Vec::new();
         let mut rest = &data[..];
@@ -333,7 +325,7 @@ fn sizes_within_1_005_of_liblz4_ring_loop() {
                     .chunks(page)
                     .map(|chunk| compressor.compress(chunk).unwrap().len())
                     .sum();
-                let mut encoder = Encoder::ring(page, liblz4_mode(mode), dictionary.as_deref());
+                let mut encoder = Encoder::ring(page, mode.into(), dictionary.as_deref());
                 let theirs: usize = data
                     .chunks(page)
                     .map(|chunk| 4 + encoder.compress(chunk).unwrap().len())

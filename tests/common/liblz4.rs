@@ -165,6 +165,17 @@ pub enum Mode {
     Hc(i32),
 }
 
+impl From<lz4_stream::CompressionMode> for Mode {
+    /// The liblz4 compressor and parameter for one of our modes.
+    fn from(mode: lz4_stream::CompressionMode) -> Mode {
+        match mode {
+            lz4_stream::CompressionMode::Default => Mode::Fast(1),
+            lz4_stream::CompressionMode::Fast { acceleration } => Mode::Fast(acceleration as i32),
+            lz4_stream::CompressionMode::High { level } => Mode::Hc(i32::from(level)),
+        }
+    }
+}
+
 /// Where the loops put each chunk: liblz4 finds the history by address, so
 /// this decides what a block may refer to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
