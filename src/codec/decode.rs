@@ -59,10 +59,6 @@ const FAST_IN: usize = 32;
 /// end, so the end-of-block rules hold by construction.
 const FAST_OUT: usize = 64;
 
-/// Matches from at least this far back take the fast loop's shortcut: their
-/// 32-byte source then lies wholly before the sequence's up to 14 literals.
-const NEAR: usize = 48;
-
 /// Why a block is not valid LZ4 (or does not fit its page).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum BlockError {
@@ -256,11 +252,12 @@ pub(crate) fn decode_block(
 /// cannot decode, which the general code then decodes (again, if its literals
 /// were already copied: they are copied to the same place).
 ///
-/// The common sequence (under 15 literals, a match of at most 18 bytes from
-/// at least [`NEAR`] bytes back) is decoded through fixed-size views: the
-/// next [`FAST_IN`] bytes of input and [`FAST_OUT`] bytes of output are
-/// arrays, so its copies and its offset need no bounds checks of their own;
-/// one length check of each view per sequence is all it costs.
+/// The common sequence (under 15 literals, then a match of at most 18 bytes
+/// that does not overlap itself) takes a shortcut: the next [`FAST_IN`] bytes
+/// of input and [`FAST_OUT`] bytes of output are arrays, so the literals and
+/// the offset are read without bounds checks of their own, and the match is
+/// one 32-byte copy. The input is walked as a shrinking slice, whose one
+/// length check per sequence is the loop's condition.
 ///
 /// A separate function with few live values, so the loop keeps everything in
 /// registers.
@@ -277,10 +274,7 @@ fn fast_loop(
     let buf_len = limit.min(buf.len());
     let buf = &mut buf[..buf_len];
     let mut rest = &input[ip..];
-    loop {
-        let Some(seq) = rest.first_chunk::<FAST_IN>() else {
-            break;
-        };
+    while let Some(seq) = rest.first_chunk::<FAST_IN>() {
         let Some(out) = buf
             .get_mut(op..)
             .and_then(<[u8]>::first_chunk_mut::<FAST_OUT>)
