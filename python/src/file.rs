@@ -12,6 +12,9 @@ use lz4_stream::stream::{DecoderState, StreamDecoder, StreamEncoder};
 use lz4_stream::{SizePrefix, StreamConfig};
 
 use crate::buffer::Bytes;
+
+/// The largest piece `read()` collects before starting another.
+const READ_PIECE: usize = 4 << 20;
 use crate::errors::from_stream;
 use crate::gil;
 use crate::options;
@@ -205,14 +208,35 @@ impl FileReader {
         // Grows with what is decoded, never by `size` up front: read(10**12)
         // on a small file must not try to allocate a terabyte.
         let limit = usize::try_from(size).unwrap_or(usize::MAX);
-        let mut out = Vec::new();
-        while out.len() < limit && self.fill(py)? {
+        // Collected in pieces of at most `READ_PIECE` bytes and joined once
+        // into the result: a single growing vector would copy everything
+        // again at each doubling and fault in twice the memory (64 MiB read
+        // at once took 3.5 times as long as 64 reads of 1 MiB).
+        let mut pieces: Vec<Vec<u8>> = Vec::new();
+        let mut piece = Vec::new();
+        let mut total = 0;
+        while total < limit && self.fill(py)? {
             let available = self.decoder.output();
-            let n = available.len().min(limit - out.len());
-            out.extend_from_slice(&available[..n]);
+            let n = available.len().min(limit - total);
+            if piece.len() + n > READ_PIECE && !piece.is_empty() {
+                pieces.push(std::mem::take(&mut piece));
+            }
+            piece.extend_from_slice(&available[..n]);
+            total += n;
             self.consume(n);
         }
-        Ok(PyBytes::new(py, &out))
+        if pieces.is_empty() {
+            return Ok(PyBytes::new(py, &piece));
+        }
+        pieces.push(piece);
+        PyBytes::new_with(py, total, |result| {
+            let mut at = 0;
+            for piece in &pieces {
+                result[at..at + piece.len()].copy_from_slice(piece);
+                at += piece.len();
+            }
+            Ok(())
+        })
     }
 
     /// Read at most `size` bytes, decoding at most one more block.
