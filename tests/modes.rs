@@ -8,7 +8,7 @@ mod common;
 use std::io::Write;
 
 use common::liblz4;
-use common::{sample, Rng};
+use common::{sample, sequences, Rng};
 use lz4_stream::block::{Compressor, Decompressor};
 use lz4_stream::{CompressionMode, Lz4StreamWriter, SizePrefix, StreamConfig};
 use quickcheck::{QuickCheck, TestResult};
@@ -33,41 +33,6 @@ fn max_len(mode: CompressionMode) -> usize {
         CompressionMode::High { level } if level >= 11 => 60_000,
         CompressionMode::High { level } if level >= 9 => 150_000,
         _ => 400_000,
-    }
-}
-
-/// One LZ4 block's sequences: `(literals, offset, match length)`; the last has
-/// no match. Panics on a malformed block (the tests' own strict parser).
-fn sequences(block: &[u8]) -> Vec<(usize, usize, usize)> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    let length = |i: &mut usize, code: usize| {
-        let mut len = code;
-        if code == 15 {
-            loop {
-                let b = block[*i];
-                *i += 1;
-                len += usize::from(b);
-                if b != 255 {
-                    break;
-                }
-            }
-        }
-        len
-    };
-    loop {
-        let token = usize::from(block[i]);
-        i += 1;
-        let literals = length(&mut i, token >> 4);
-        i += literals;
-        if i == block.len() {
-            out.push((literals, 0, 0));
-            return out;
-        }
-        let offset = usize::from(u16::from_le_bytes([block[i], block[i + 1]]));
-        i += 2;
-        let len = length(&mut i, token & 15) + 4;
-        out.push((literals, offset, len));
     }
 }
 

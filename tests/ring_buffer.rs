@@ -100,34 +100,13 @@ fn check_ring_rule(chunks: &[&[u8]], blocks: &[&[u8]], dictionary: usize) -> usi
     let mut previous = history;
     let mut beyond_previous = 0;
     for (index, (chunk, block)) in chunks.iter().zip(blocks).enumerate() {
+        let seqs = common::sequences(block);
         let mut pos = 0;
-        let mut i = 0;
-        let length = |i: &mut usize, code: usize| {
-            let mut len = code;
-            if code == 15 {
-                loop {
-                    let b = block[*i];
-                    *i += 1;
-                    len += usize::from(b);
-                    if b != 255 {
-                        break;
-                    }
-                }
-            }
-            len
-        };
-        loop {
-            let token = usize::from(block[i]);
-            i += 1;
-            let literals = length(&mut i, token >> 4);
-            i += literals;
+        for (n, &(literals, offset, len)) in seqs.iter().enumerate() {
             pos += literals;
-            if i == block.len() {
+            if n + 1 == seqs.len() {
                 break;
             }
-            let offset = usize::from(u16::from_le_bytes([block[i], block[i + 1]]));
-            i += 2;
-            let len = length(&mut i, token & 15) + 4;
             assert!(
                 offset > 0 && offset <= pos + history && offset <= 65_535,
                 "block {index}: match at {pos} refers {offset} back, {} bytes of history",

@@ -263,3 +263,38 @@ pub fn random_case(rng: &mut Rng) -> (StreamConfig, Vec<u8>) {
     }
     (config, data)
 }
+
+/// One LZ4 block's sequences: `(literals, offset, match length)`; the last has
+/// no match. Panics on a malformed block (the tests' own strict parser).
+pub fn sequences(block: &[u8]) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    let length = |i: &mut usize, code: usize| {
+        let mut len = code;
+        if code == 15 {
+            loop {
+                let b = block[*i];
+                *i += 1;
+                len += usize::from(b);
+                if b != 255 {
+                    break;
+                }
+            }
+        }
+        len
+    };
+    loop {
+        let token = usize::from(block[i]);
+        i += 1;
+        let literals = length(&mut i, token >> 4);
+        i += literals;
+        if i == block.len() {
+            out.push((literals, 0, 0));
+            return out;
+        }
+        let offset = usize::from(u16::from_le_bytes([block[i], block[i + 1]]));
+        i += 2;
+        let len = length(&mut i, token & 15) + 4;
+        out.push((literals, offset, len));
+    }
+}
