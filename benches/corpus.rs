@@ -76,6 +76,19 @@ pub fn samples(len: usize) -> Vec<Sample> {
     KINDS.iter().filter_map(|kind| sample(kind, len)).collect()
 }
 
+/// `len` bytes of real files: an equal share of every kind the machine has,
+/// concatenated in [`KINDS`] order (the parallel bench's input).
+// Not every bench including this file uses it.
+#[allow(dead_code)]
+pub fn mixed(samples: &[Sample], len: usize) -> Vec<u8> {
+    let share = len / samples.len().max(1);
+    let mut out = Vec::with_capacity(len);
+    for sample in samples {
+        out.extend_from_slice(&sample.data[..share.min(sample.data.len())]);
+    }
+    out
+}
+
 /// The samples as `(name, bytes)` pairs, like `data::inputs`, after printing
 /// where they came from.
 pub fn inputs(len: usize) -> Vec<(&'static str, Vec<u8>)> {

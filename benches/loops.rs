@@ -20,6 +20,20 @@ pub fn ours_compress(input: &[u8], page: usize, mode: CompressionMode, out: &mut
     ours_compress_with(input, Strategy::DoubleBuffer, page, mode, out);
 }
 
+/// [`ours_compress`] with `workers` compression threads
+/// (`StreamConfig::workers`).
+// Used by the profile bench only.
+#[allow(dead_code)]
+pub fn ours_compress_workers(
+    input: &[u8],
+    page: usize,
+    mode: CompressionMode,
+    workers: usize,
+    out: &mut Vec<u8>,
+) {
+    write_stream(input, config(page, mode).workers(workers), out);
+}
+
 /// [`ours_compress`] with the given strategy.
 pub fn ours_compress_with(
     input: &[u8],
@@ -28,8 +42,12 @@ pub fn ours_compress_with(
     mode: CompressionMode,
     out: &mut Vec<u8>,
 ) {
+    write_stream(input, config(page, mode).strategy(strategy), out);
+}
+
+/// `input` through our writer with `config` into `out`.
+fn write_stream(input: &[u8], config: StreamConfig, out: &mut Vec<u8>) {
     out.clear();
-    let config = config(page, mode).strategy(strategy);
     let mut writer = Lz4StreamWriter::with_config(&mut *out, config).unwrap();
     writer.write_all(input).unwrap();
     writer.finish().unwrap();

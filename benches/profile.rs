@@ -9,9 +9,11 @@
 //! ```
 //!
 //! Arguments: `compress|decompress`, the implementation (`ours` or `liblz4`,
-//! or `ours-ring` and `liblz4-ring` for the ring-buffer strategy and loops;
+//! or `ours-ring` and `liblz4-ring` for the ring-buffer strategy and loops,
+//! or for compression `workers-N`, our writer with `N` worker threads;
 //! for decompression also `bufread`, our reader through `fill_buf`/`consume`),
-//! the input (a kind of `corpus.rs`, 8 MiB, or `synthetic-text`,
+//! the input (a kind of `corpus.rs`, 8 MiB, `mixed` (the parallel bench's
+//! 8 MiB of every kind in turn), or `synthetic-text`,
 //! `synthetic-markup`, `synthetic-binary`, `synthetic-compressed`, 4 MiB), the
 //! page size, and for compression the mode (`default`, `fastN`, `hcN`;
 //! default `default`). Decompression decodes our writer's stream (default
@@ -40,6 +42,10 @@ mod liblz4;
 mod loops;
 
 fn input(name: &str) -> Vec<u8> {
+    if name == "mixed" {
+        // The parallel bench's input at 64 KiB pages: every kind in turn.
+        return corpus::mixed(&corpus::samples(2 << 20), 8 << 20);
+    }
     if let Some(synthetic) = name.strip_prefix("synthetic-") {
         let (_, data) = data::inputs(4 << 20)
             .into_iter()
@@ -100,6 +106,12 @@ fn main() {
         }
         ("compress", "liblz4") => {
             measured(&mut || loops::liblz4_compress(black_box(&input), page, mode, &mut out))
+        }
+        ("compress", workers) if workers.starts_with("workers-") => {
+            let workers: usize = workers["workers-".len()..].parse().expect("workers-N");
+            measured(&mut || {
+                loops::ours_compress_workers(black_box(&input), page, mode, workers, &mut out)
+            })
         }
         ("compress", "ours-ring") => measured(&mut || {
             let input = black_box(&input);
