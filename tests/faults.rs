@@ -443,12 +443,14 @@ fn blocked_sink_holds_one_block_and_accepts_nothing_more() {
 }
 
 /// With workers, a blocked sink stops the intake too: at most the pages the
-/// workers may hold in flight (two each) and the partial page are accepted,
-/// then nothing more until the sink drains.
+/// workers may hold in flight (two jobs each, a job being 16 pages of 1 KiB:
+/// see `StreamConfig::workers`) and the partial page are accepted, then
+/// nothing more until the sink drains.
 #[test]
 fn blocked_sink_stops_the_parallel_writer_after_a_bounded_intake() {
     let page = 1024;
     let workers = 3;
+    let pages_per_job = 16;
     let config = StreamConfig::default().buffer_size(page).workers(workers);
     let mut writer = Lz4StreamWriter::with_config(
         Gate {
@@ -458,7 +460,7 @@ fn blocked_sink_stops_the_parallel_writer_after_a_bounded_intake() {
         config.clone(),
     )
     .unwrap();
-    let data = common::sample("text", 100 * page, 1);
+    let data = common::sample("text", 200 * page, 1);
     let mut accepted = 0;
     let mut refusals = 0;
     while refusals < 20 {
@@ -473,7 +475,7 @@ fn blocked_sink_stops_the_parallel_writer_after_a_bounded_intake() {
             }
         }
         assert!(
-            accepted <= (2 * workers + 1) * page,
+            accepted <= (2 * workers * pages_per_job + 1) * page,
             "{accepted} bytes taken while the sink is blocked"
         );
     }

@@ -1,4 +1,4 @@
-//! The multi-threaded writer's memory is bounded by workers x page size,
+//! The multi-threaded writer's memory is bounded by workers x job size,
 //! never by the stream's length, even when the inner writer is slow (a
 //! slow sink stops the intake instead of letting blocks pile up): measured
 //! with a counting global allocator.
@@ -37,16 +37,20 @@ impl Write for Slow {
     }
 }
 
-/// What a writer with `workers` threads and pages of `page` bytes may hold:
-/// per worker, an encoder (its window of 64 KiB of history and a page, twice
-/// for a growing vector's doubling, and up to 640 KiB of match-finder
-/// tables); two jobs per worker plus two, each a page buffer (twice, for
-/// doubling) and a block buffer (twice); the page being filled; and 256 KiB
-/// for everything else (threads, channels).
+/// What a writer with `workers` threads and pages of `page` bytes may hold,
+/// jobs being runs of `pages_per_job` pages of about 256 KiB (at most 16
+/// pages, at least one; see `StreamConfig::workers`): per worker, an encoder
+/// (its window of 64 KiB of history and a page, twice for a growing
+/// vector's doubling, and up to 640 KiB of match-finder tables); two jobs in
+/// flight per worker, the job before the oldest (its last page is that one's
+/// history), the job being filled and the one being handed out, each a
+/// buffer of its pages and one of their blocks; the page being filled; and
+/// 256 KiB for everything else (threads, channels).
 fn budget(workers: usize, page: usize) -> usize {
+    let pages_per_job = (256 * 1024 / page).clamp(1, 16);
     let encoder = 2 * (64 * 1024 + page) + 640 * 1024;
-    let job = 2 * page + 2 * (4 + compress_bound(page));
-    workers * encoder + (2 * workers + 2) * job + page + 256 * 1024
+    let job = pages_per_job * (page + 4 + compress_bound(page));
+    workers * encoder + (2 * workers + 3) * job + page + 256 * 1024
 }
 
 #[test]
@@ -87,8 +91,9 @@ fn parallel_writer_memory_is_bounded_by_workers_and_page_size() {
             peaks.push(peak);
         }
         // Twice the stream, not more memory (beyond noise), once the
-        // shorter one has filled every job slot several times over.
-        if lens[0] / page >= 2 * (2 * workers + 2) {
+        // shorter one has filled every job buffer.
+        let job = (256 * 1024 / page).clamp(1, 16) * page;
+        if lens[0] / job >= 2 * workers + 3 {
             assert!(
                 peaks[1] <= peaks[0] + peaks[0] / 10,
                 "{workers} workers, page {page}: memory grew with the stream: {peaks:?}"

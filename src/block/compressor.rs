@@ -96,12 +96,12 @@ impl Compressor {
                 buffer_size,
             });
         }
-        let len = frame(
-            &mut self.encoder,
-            self.config.get_size_prefix(),
-            chunk,
-            &mut self.out,
-        );
+        let prefix = self.config.get_size_prefix();
+        let capacity = framed_bound(prefix, chunk.len());
+        if self.out.len() < capacity {
+            self.out.resize(capacity, 0);
+        }
+        let len = frame(&mut self.encoder, prefix, chunk, &mut self.out);
         self.out_len = len;
         Ok(&self.out[..len])
     }
@@ -125,21 +125,25 @@ impl fmt::Debug for Compressor {
     }
 }
 
+/// The most bytes [`frame`] writes for a chunk of `len` bytes: the size
+/// prefix and LZ4's worst case.
+pub(crate) fn framed_bound(prefix: SizePrefix, len: usize) -> usize {
+    prefix.width() + compress_bound(len)
+}
+
 /// Compresses `chunk` (at most one page) with `encoder` into `out` as one
-/// block with its size prefix, growing `out` if it is too short, and returns
-/// the block's length, prefix included. The one place blocks are framed: the
-/// [`Compressor`] and the parallel engine's workers both call it.
+/// block with its size prefix and returns the block's length, prefix
+/// included; `out` must hold [`framed_bound`] bytes. The one place blocks
+/// are framed: the [`Compressor`] and the parallel engine's workers both call
+/// it.
 pub(crate) fn frame(
     encoder: &mut Encoder,
     prefix: SizePrefix,
     chunk: &[u8],
-    out: &mut Vec<u8>,
+    out: &mut [u8],
 ) -> usize {
     let width = prefix.width();
-    let capacity = width + compress_bound(chunk.len());
-    if out.len() < capacity {
-        out.resize(capacity, 0);
-    }
+    let capacity = framed_bound(prefix, chunk.len());
     let len = encoder.compress(chunk, &mut out[width..capacity]);
     // LZ4's worst case is compress_bound, and the output buffer is that
     // long: a longer block is a bug in the encoder, not a condition a

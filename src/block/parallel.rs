@@ -2,19 +2,27 @@
 //! order — pigz's scheme, which this format allows exactly.
 //!
 //! Block k may refer only to chunk k-1 (or, for the first block, to the
-//! preset dictionary), so a page can be compressed as soon as it is full, by
-//! any worker, given that one chunk. A job is (sequence number, chunk,
-//! previous chunk); the worker restarts its encoder with the previous chunk
-//! as history ([`Encoder::restart`]), so the block depends on nothing the
-//! worker compressed before, and sends it back; blocks are handed out by
-//! sequence number. The output is therefore the same for any number of
-//! workers and any scheduling.
+//! preset dictionary), so any run of consecutive chunks can be compressed on
+//! its own, by any worker, given the chunk before it. A job is such a run:
+//! up to [`pages_per_job`] chunks (about 256 KiB), which one worker
+//! compresses one after the other with one encoder, exactly as the
+//! single-threaded writer does, after restarting the encoder with the chunk
+//! before the job as history ([`Encoder::restart`]). Only a job's first block
+//! pays for that restart (its history indexed afresh); the longer the job,
+//! the less the restarts cost, and the closer the output comes to the
+//! single-threaded writer's. A job's blocks therefore depend on nothing the
+//! worker compressed before, and jobs are handed out by sequence number.
+//!
+//! Where jobs begin depends only on the input: a job ends after
+//! `pages_per_job` chunks, or earlier at a flush point (the stream encoder's
+//! `flush` and `finish` call [`ParallelCompressor::flush`]). The output is
+//! therefore the same for any number of workers and any scheduling.
 //!
 //! Memory is bounded by the worker count, never by the stream: at most
 //! `2 * workers` jobs are in flight (`can_accept` says no beyond that, which
-//! is how a slow consumer stops the intake); page buffers come from a pool
-//! and are reused once no job needs them, as chunk or as history; block
-//! buffers go back to a pool once handed out.
+//! is how a slow consumer stops the intake), plus the one being filled; job
+//! buffers come from a pool and are reused once no job needs them, as its
+//! pages or as history; output buffers go back to a pool once handed out.
 //!
 //! Threads are spawned as jobs need them, up to the worker count, and named
 //! `lz4-stream-worker`. A panic while compressing is caught in the worker and
@@ -33,46 +41,107 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::{self, JoinHandle};
 
-use super::compressor::frame;
+use super::compressor::{frame, framed_bound};
 use crate::codec::encode::Encoder;
 use crate::config::{CompressionMode, SizePrefix, Strategy, StreamConfig};
 use crate::error::Error;
 
-/// What a worker does with one job: compress `chunk` into `out` as a
-/// prefixed block that refers only to `history`; returns the block's length.
-/// A parameter only so that tests can make a worker panic.
-type Kernel = fn(&mut Encoder, SizePrefix, &[u8], &[u8], &mut Vec<u8>) -> usize;
+/// About this many bytes of input per job: enough that restarting the
+/// encoder for a job's first block (copying and indexing the history) costs
+/// little next to compressing the job (a quarter of what it costs per page
+/// of 64 KiB), small enough that two jobs per worker stay within a few MiB.
+const JOB_BYTES: usize = 256 * 1024;
 
-/// The job every worker runs outside tests.
-fn compress_job(
-    encoder: &mut Encoder,
-    prefix: SizePrefix,
-    history: &[u8],
-    chunk: &[u8],
-    out: &mut Vec<u8>,
-) -> usize {
-    encoder.restart(history);
-    frame(encoder, prefix, chunk, out)
+/// The most chunks in one job, whatever the page size: small pages still
+/// make small jobs, so that the first blocks come out soon.
+const MAX_PAGES_PER_JOB: usize = 16;
+
+/// How many chunks of a stream with pages of `page_size` bytes make one job:
+/// about [`JOB_BYTES`] of input, 1 to [`MAX_PAGES_PER_JOB`] chunks. A
+/// function of the page size alone, so job boundaries (and the output) do
+/// not depend on the worker count.
+pub(crate) fn pages_per_job(page_size: usize) -> usize {
+    (JOB_BYTES / page_size.max(1)).clamp(1, MAX_PAGES_PER_JOB)
 }
 
-/// One page to compress.
+/// What a worker does with one chunk of a job: compress `chunk` with
+/// `encoder` (which holds the job's blocks so far) into `out` as a prefixed
+/// block; returns the block's length. A parameter only so that tests can make
+/// a worker panic.
+type Kernel = fn(&mut Encoder, SizePrefix, &[u8], &mut [u8]) -> usize;
+
+/// Consecutive chunks, one after the other in one buffer: a job's input.
+#[derive(Default)]
+struct Chunks {
+    data: Vec<u8>,
+    /// Where each chunk ends in `data`.
+    ends: Vec<usize>,
+}
+
+impl Chunks {
+    fn clear(&mut self) {
+        self.data.clear();
+        self.ends.clear();
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Appends `chunk`; the first append to a buffer reserves room for
+    /// `count` chunks of its size, so a job of full pages allocates once.
+    fn push(&mut self, chunk: &[u8], count: usize) {
+        if self.data.capacity() - self.data.len() < chunk.len() {
+            self.data.reserve_exact(count.max(1) * chunk.len());
+        }
+        self.data.extend_from_slice(chunk);
+        self.ends.push(self.data.len());
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &[u8]> + '_ {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(&self.ends)
+            .map(|(start, &end)| &self.data[start..end])
+    }
+
+    /// The last chunk (empty if there is none).
+    fn last(&self) -> &[u8] {
+        let start = match self.ends.len() {
+            0 | 1 => 0,
+            n => self.ends[n - 2],
+        };
+        &self.data[start..self.ends.last().copied().unwrap_or(0)]
+    }
+}
+
+/// A run of consecutive chunks to compress.
 struct Job {
     seq: u64,
-    chunk: Arc<Vec<u8>>,
-    /// The chunk before it, or the dictionary; `None` at the start without
-    /// a dictionary and after an empty chunk (which resets the history).
-    history: Option<Arc<Vec<u8>>>,
-    /// Where the block goes (a buffer from the pool).
+    /// The stream's block number of the job's first chunk.
+    first_block: u64,
+    chunks: Arc<Chunks>,
+    /// Whose last chunk is the history: the chunk before the job, or the
+    /// dictionary; `None` at the start without a dictionary and after an
+    /// empty chunk (which resets the history).
+    history: Option<Arc<Chunks>>,
+    /// Where the blocks go (a buffer from the pool).
     out: Vec<u8>,
 }
 
 /// One job's result.
 struct Done {
     seq: u64,
+    /// The job's blocks, one after the other, in `out[..len]`.
     out: Vec<u8>,
-    /// The block's length in `out`, or the message of the panic that stopped
-    /// the worker.
-    outcome: Result<usize, String>,
+    len: usize,
+    /// The block (stream number) whose compression panicked, with the
+    /// panic's message; `out[..len]` then holds the job's blocks before it.
+    panicked: Option<(u64, String)>,
 }
 
 /// What the engine and its workers share.
@@ -90,10 +159,11 @@ struct Shared {
 /// Compresses pages on worker threads and hands out their blocks in order.
 ///
 /// The stream encoder's parallel block producer: `submit` a page when
-/// `can_accept` says so; `ready` shows the next block in stream order (or
-/// nothing while it is still being compressed), `consume` marks it handed
-/// out; `wait` blocks until the next block is ready (or everything is
-/// handed out); `is_idle` says whether anything submitted is still to come.
+/// `can_accept` says so, `flush` at a flush point; `ready` shows the next
+/// blocks in stream order (or nothing while they are still being
+/// compressed), `consume` marks them handed out; `wait` blocks until the
+/// next blocks are ready (or everything sent to the workers is handed out);
+/// `is_idle` says whether anything submitted is still to come.
 pub(crate) struct ParallelCompressor {
     config: StreamConfig,
     shared: Arc<Shared>,
@@ -110,26 +180,33 @@ pub(crate) struct ParallelCompressor {
     threads: Vec<JoinHandle<()>>,
     /// Threads to run at most.
     workers: usize,
-    /// Jobs in flight at most (submitted, not yet handed out).
-    capacity: usize,
-    /// Sequence number of the next job submitted.
+    /// The job being filled: sent once it holds `pages_per_job` chunks, or
+    /// at a flush.
+    open: Chunks,
+    /// Sequence number of the next job sent.
     submitted: u64,
-    /// Sequence number of the next block to become `current`.
+    /// Sequence number of the next job to become `current`.
     handed: u64,
-    /// Finished blocks waiting for those before them: slot `i` holds block
+    /// Block number of the next chunk submitted.
+    blocks: u64,
+    /// Finished jobs waiting for those before them: slot `i` holds job
     /// `handed + i`, once it has come back.
     reorder: VecDeque<Option<Done>>,
-    /// The block being handed out, `current[unread]` still to go.
+    /// The blocks being handed out, `current[unread]` still to go.
     current: Vec<u8>,
     unread: Range<usize>,
-    /// Block buffers to reuse.
+    /// A worker panicked on a block of the current job: the failure to
+    /// report once the blocks before it are handed out.
+    failing: Option<(u64, String)>,
+    /// Output buffers to reuse.
     spare: Vec<Vec<u8>>,
-    /// Page buffers; one is free when nothing but this pool refers to it.
-    pages: Vec<Arc<Vec<u8>>>,
-    /// What the next job's block may refer to.
-    history: Option<Arc<Vec<u8>>>,
-    /// A worker panicked on this block, with this message: the stream
-    /// cannot go on.
+    /// Job buffers sent to the workers; one is free again when nothing but
+    /// this pool refers to it.
+    sent: Vec<Arc<Chunks>>,
+    /// What the next job's blocks may refer to (its last chunk).
+    history: Option<Arc<Chunks>>,
+    /// A worker panicked on this block, with this message, and every block
+    /// before it has been handed out: the stream cannot go on.
     failed: Option<(u64, String)>,
 }
 
@@ -137,7 +214,7 @@ impl ParallelCompressor {
     /// An engine for a validated `config`, running up to
     /// `config.resolved_workers()` threads (spawned as jobs arrive).
     pub(crate) fn new(config: StreamConfig) -> Self {
-        Self::with_kernel(config, compress_job)
+        Self::with_kernel(config, frame)
     }
 
     fn with_kernel(config: StreamConfig, kernel: Kernel) -> Self {
@@ -145,7 +222,11 @@ impl ParallelCompressor {
         let (job_sender, job_receiver) = mpsc::channel();
         let (result_sender, results) = mpsc::channel();
         let dictionary = config.dictionary_window();
-        let history = (!dictionary.is_empty()).then(|| Arc::new(dictionary.to_vec()));
+        let history = (!dictionary.is_empty()).then(|| {
+            let mut chunks = Chunks::default();
+            chunks.push(dictionary, 1);
+            Arc::new(chunks)
+        });
         ParallelCompressor {
             shared: Arc::new(Shared {
                 jobs: Mutex::new(job_receiver),
@@ -161,16 +242,16 @@ impl ParallelCompressor {
             result_sender: Some(result_sender),
             threads: Vec::with_capacity(workers),
             workers,
-            // Two jobs per worker: one being compressed, one queued behind
-            // it, so no worker idles while the oldest block is handed out.
-            capacity: 2 * workers,
+            open: Chunks::default(),
             submitted: 0,
             handed: 0,
+            blocks: 0,
             reorder: VecDeque::new(),
             current: Vec::new(),
             unread: 0..0,
+            failing: None,
             spare: Vec::new(),
-            pages: Vec::new(),
+            sent: Vec::new(),
             history,
             failed: None,
         }
@@ -181,18 +262,33 @@ impl ParallelCompressor {
     }
 
     /// Whether a page can be submitted now: fewer than `2 * workers` jobs
-    /// are in flight (and no worker has failed).
+    /// are in flight (and no worker has failed). While a job is being
+    /// filled this always holds: it was true when its first chunk came, and
+    /// jobs in flight only finish since.
     pub(crate) fn can_accept(&self) -> bool {
-        self.failed.is_none() && self.in_flight() < self.capacity
+        self.failed.is_none() && self.failing.is_none() && self.in_flight() < self.capacity()
     }
 
-    /// Jobs submitted whose blocks have not become `current` yet.
+    /// Jobs in flight at most (sent to the workers, not yet handed out):
+    /// two per worker, one being compressed and one queued behind it, so no
+    /// worker idles while the oldest job is handed out.
+    fn capacity(&self) -> usize {
+        2 * self.workers
+    }
+
+    /// Chunks per job.
+    fn job_pages(&self) -> usize {
+        pages_per_job(self.config.get_buffer_size())
+    }
+
+    /// Jobs sent whose blocks have not become `current` yet.
     fn in_flight(&self) -> usize {
         (self.submitted - self.handed) as usize
     }
 
-    /// Queues one chunk of at most one page (copied into a pooled buffer).
-    /// Only called when [`can_accept`](Self::can_accept) says so.
+    /// Adds one chunk of at most one page (copied into the job being
+    /// filled) to the stream, and sends the job to the workers once it is
+    /// full. Only called when [`can_accept`](Self::can_accept) says so.
     ///
     /// # Errors
     ///
@@ -202,16 +298,50 @@ impl ParallelCompressor {
         self.check()?;
         debug_assert!(self.can_accept(), "submit without can_accept");
         debug_assert!(chunk.len() <= self.config.get_buffer_size());
+        if self.open.is_empty() {
+            self.open = self.free_chunks();
+        }
+        let room = self.job_pages() - self.open.len();
+        self.open.push(chunk, room);
+        if self.open.len() == self.job_pages() {
+            self.send_open()?;
+        }
+        self.collect();
+        Ok(())
+    }
+
+    /// Sends the job being filled to the workers now, so that every chunk
+    /// submitted so far comes out without waiting for more: the stream
+    /// encoder's flush points. Nothing happens with no chunk waiting.
+    ///
+    /// # Errors
+    ///
+    /// A worker's panic (on an earlier block), or no thread could be
+    /// started at all.
+    pub(crate) fn flush(&mut self) -> Result<(), Error> {
+        self.check()?;
+        if !self.open.is_empty() {
+            self.send_open()?;
+        }
+        Ok(())
+    }
+
+    /// Sends the job being filled.
+    fn send_open(&mut self) -> Result<(), Error> {
+        debug_assert!(self.in_flight() < self.capacity(), "a job beyond capacity");
         self.ensure_worker()?;
-        let page = self.page_holding(chunk);
+        let chunks = Arc::new(mem::take(&mut self.open));
         // An empty chunk resets the history (see `Compressor::compress`).
-        let next_history = (!chunk.is_empty()).then(|| Arc::clone(&page));
+        let next_history = (!chunks.last().is_empty()).then(|| Arc::clone(&chunks));
         let job = Job {
             seq: self.submitted,
-            chunk: page,
+            first_block: self.blocks,
+            chunks: Arc::clone(&chunks),
             history: mem::replace(&mut self.history, next_history),
             out: self.spare.pop().unwrap_or_default(),
         };
+        self.blocks += chunks.len() as u64;
+        self.sent.push(chunks);
         let sent = self.jobs.as_ref().map(|jobs| jobs.send(job));
         if !matches!(sent, Some(Ok(()))) {
             // The engine holds the queue's receiving end (in `shared`), so a
@@ -219,12 +349,28 @@ impl ParallelCompressor {
             return Err(stopped());
         }
         self.submitted += 1;
-        self.collect();
         Ok(())
     }
 
-    /// The next output in stream order not handed out yet: (the rest of) one
-    /// block. Empty while that block is still being compressed.
+    /// An empty job buffer: one no job refers to any more (keeping its
+    /// memory), or a new one.
+    fn free_chunks(&mut self) -> Chunks {
+        // At most `capacity + 2` buffers are ever referred to: one per job in
+        // flight, the history of the oldest, and the next job's history.
+        debug_assert!(self.sent.len() <= self.capacity() + 2);
+        while let Some(i) = self.sent.iter().position(|c| Arc::strong_count(c) == 1) {
+            // Only this engine clones these handles, so a count of one
+            // stays one until it does.
+            if let Ok(mut chunks) = Arc::try_unwrap(self.sent.swap_remove(i)) {
+                chunks.clear();
+                return chunks;
+            }
+        }
+        Chunks::default()
+    }
+
+    /// The next output in stream order not handed out yet: (the rest of)
+    /// one job's blocks. Empty while that job is still being compressed.
     pub(crate) fn ready(&self) -> &[u8] {
         &self.current[self.unread.clone()]
     }
@@ -239,12 +385,13 @@ impl ParallelCompressor {
 
     /// Whether every submitted page's block has been handed out.
     pub(crate) fn is_idle(&self) -> bool {
-        self.unread.is_empty() && self.handed == self.submitted
+        self.unread.is_empty() && self.handed == self.submitted && self.open.is_empty()
     }
 
-    /// Blocks until [`ready`](Self::ready) shows the next block, or until
-    /// nothing is in flight. Waiting is for computation, never for I/O: the
-    /// wait is at most one block's compression.
+    /// Blocks until [`ready`](Self::ready) shows the next blocks, or until
+    /// nothing sent to the workers is in flight (a job still being filled
+    /// waits for [`flush`](Self::flush)). Waiting is for computation, never
+    /// for I/O: the wait is at most one job's compression.
     ///
     /// # Errors
     ///
@@ -300,10 +447,15 @@ impl ParallelCompressor {
         self.reorder[slot] = Some(done);
     }
 
-    /// Makes the next block in order `current`, if it has come back and the
-    /// current one is all handed out.
+    /// Once the current blocks are all handed out: reports the failure that
+    /// follows them, if any, or makes the next job's blocks `current`, if
+    /// they have come back.
     fn promote(&mut self) {
         if !self.unread.is_empty() || self.failed.is_some() {
+            return;
+        }
+        if let Some(failure) = self.failing.take() {
+            self.failed = Some(failure);
             return;
         }
         let Some(Some(_)) = self.reorder.front() else {
@@ -313,33 +465,16 @@ impl ParallelCompressor {
             return;
         };
         self.handed += 1;
-        match done.outcome {
-            Ok(len) => {
-                let old = mem::replace(&mut self.current, done.out);
-                if old.capacity() > 0 {
-                    self.spare.push(old);
-                }
-                self.unread = 0..len;
-            }
-            Err(message) => self.failed = Some((done.seq, message)),
+        let old = mem::replace(&mut self.current, done.out);
+        if old.capacity() > 0 {
+            self.spare.push(old);
         }
-    }
-
-    /// A pooled page buffer holding a copy of `chunk`.
-    fn page_holding(&mut self, chunk: &[u8]) -> Arc<Vec<u8>> {
-        for page in &mut self.pages {
-            if let Some(buffer) = Arc::get_mut(page) {
-                buffer.clear();
-                buffer.extend_from_slice(chunk);
-                return Arc::clone(page);
-            }
+        self.unread = 0..done.len;
+        self.failing = done.panicked;
+        if self.unread.is_empty() {
+            // Nothing before the failure to hand out.
+            self.promote();
         }
-        // At most `capacity + 2` pages are ever referred to: one per job in
-        // flight, the history of the oldest, and the next job's history.
-        debug_assert!(self.pages.len() < self.capacity + 2);
-        let page = Arc::new(chunk.to_vec());
-        self.pages.push(Arc::clone(&page));
-        page
     }
 
     /// Starts another worker if every running one has a job already.
@@ -372,7 +507,40 @@ fn stopped() -> Error {
     Error::Io(io::Error::other("the compression workers have stopped"))
 }
 
-/// A worker's life: take a job, compress it, send the block back, until
+/// Compresses a job's chunks one after the other with `encoder`, restarted
+/// with `history`, into `out` (grown to hold them) with `kernel`; returns
+/// the bytes written and, if a chunk's compression panicked, its index in
+/// the job and the panic's message (`out` then holds the blocks before it).
+fn compress_job(
+    encoder: &mut Encoder,
+    prefix: SizePrefix,
+    kernel: Kernel,
+    history: &[u8],
+    chunks: &Chunks,
+    out: &mut Vec<u8>,
+) -> (usize, Option<(usize, String)>) {
+    let bound: usize = chunks.iter().map(|c| framed_bound(prefix, c.len())).sum();
+    if out.len() < bound {
+        // Exactly what the job needs: the buffer is reused for jobs alike.
+        out.reserve_exact(bound - out.len());
+        out.resize(bound, 0);
+    }
+    let mut written = 0;
+    let mut blocks = 0;
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+        encoder.restart(history);
+        for chunk in chunks.iter() {
+            written += kernel(encoder, prefix, chunk, &mut out[written..]);
+            blocks += 1;
+        }
+    }));
+    let panicked = outcome
+        .err()
+        .map(|payload| (blocks, panic_message(payload.as_ref())));
+    (written, panicked)
+}
+
+/// A worker's life: take a job, compress it, send the blocks back, until
 /// the queue closes.
 fn work(shared: &Shared, results: &Sender<Done>) {
     let new_encoder = || Encoder::new(shared.mode, Strategy::DoubleBuffer, shared.page_size, b"");
@@ -390,23 +558,35 @@ fn work(shared: &Shared, results: &Sender<Done>) {
         }
         let Job {
             seq,
-            chunk,
+            first_block,
+            chunks,
             history,
             mut out,
         } = job;
-        let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-            let history = history.as_deref().map_or(&[][..], |h| &h[..]);
-            (shared.kernel)(&mut encoder, shared.prefix, history, &chunk, &mut out)
-        }))
-        .map_err(|payload| {
+        let history_bytes = history.as_deref().map_or(&[][..], Chunks::last);
+        let (len, panicked) = compress_job(
+            &mut encoder,
+            shared.prefix,
+            shared.kernel,
+            history_bytes,
+            &chunks,
+            &mut out,
+        );
+        let panicked = panicked.map(|(index, message)| {
             // The encoder may be half-way through anything: start anew.
             encoder = new_encoder();
-            panic_message(payload.as_ref())
+            (first_block + index as u64, message)
         });
-        // Release the pages before reporting, so the engine can reuse them
-        // as soon as it hears of this job.
-        drop((chunk, history));
-        if results.send(Done { seq, out, outcome }).is_err() {
+        // Release the buffers before reporting, so the engine can reuse
+        // them as soon as it hears of this job.
+        drop((chunks, history));
+        let done = Done {
+            seq,
+            out,
+            len,
+            panicked,
+        };
+        if results.send(done).is_err() {
             return;
         }
     }
@@ -441,7 +621,9 @@ impl fmt::Debug for ParallelCompressor {
         f.debug_struct("ParallelCompressor")
             .field("workers", &self.workers)
             .field("threads", &self.threads.len())
+            .field("pages_per_job", &self.job_pages())
             .field("in_flight", &self.in_flight())
+            .field("filling", &self.open.len())
             .field("ready", &self.unread.len())
             .finish()
     }
@@ -494,12 +676,15 @@ mod tests {
     }
 
     /// Every chunk through the engine, output drained as it comes, with
-    /// `can_accept` / `wait` as the stream encoder uses them.
+    /// `can_accept` / `wait` as the stream encoder uses them, and a flush
+    /// after every partial chunk (where the stream encoder cuts one) and at
+    /// the end.
     fn run(
         engine: &mut ParallelCompressor,
         input: &[u8],
         cuts: &[usize],
     ) -> Result<Vec<u8>, Error> {
+        let page = engine.config().get_buffer_size();
         let mut out = Vec::new();
         let mut at = 0;
         for &len in cuts {
@@ -509,10 +694,14 @@ mod tests {
                 engine.consume(engine.ready().len());
             }
             engine.submit(&input[at..at + len])?;
+            if len < page {
+                engine.flush()?;
+            }
             at += len;
             out.extend_from_slice(engine.ready());
             engine.consume(engine.ready().len());
         }
+        engine.flush()?;
         while !engine.is_idle() {
             engine.wait()?;
             out.extend_from_slice(engine.ready());
@@ -521,31 +710,47 @@ mod tests {
         Ok(out)
     }
 
+    /// The chunks of `cuts`, grouped into jobs as `run` makes them: a job
+    /// ends after `pages_per_job` chunks or after a partial one.
+    fn jobs(cuts: &[usize], page: usize) -> Vec<Vec<Range<usize>>> {
+        let mut jobs = vec![Vec::new()];
+        let mut at = 0;
+        for &len in cuts {
+            let job = jobs.last_mut().unwrap();
+            job.push(at..at + len);
+            at += len;
+            if job.len() == pages_per_job(page) || len < page {
+                jobs.push(Vec::new());
+            }
+        }
+        jobs.retain(|job| !job.is_empty());
+        jobs
+    }
+
     /// The same jobs one after the other on one encoder: what any number of
     /// workers must produce.
     fn sequential(config: &StreamConfig, input: &[u8], cuts: &[usize]) -> Vec<u8> {
-        let mut encoder = Encoder::new(
-            config.get_mode(),
-            Strategy::DoubleBuffer,
-            config.get_buffer_size(),
-            b"",
-        );
+        let page = config.get_buffer_size();
+        let mut encoder = Encoder::new(config.get_mode(), Strategy::DoubleBuffer, page, b"");
         let mut history = config.dictionary_window().to_vec();
         let mut block = Vec::new();
         let mut out = Vec::new();
-        let mut at = 0;
-        for &len in cuts {
-            let chunk = &input[at..at + len];
-            let n = compress_job(
+        for job in jobs(cuts, page) {
+            let mut chunks = Chunks::default();
+            for range in &job {
+                chunks.push(&input[range.clone()], 1);
+            }
+            let (n, panicked) = compress_job(
                 &mut encoder,
                 config.get_size_prefix(),
+                frame,
                 &history,
-                chunk,
+                &chunks,
                 &mut block,
             );
+            assert!(panicked.is_none());
             out.extend_from_slice(&block[..n]);
-            history = chunk.to_vec();
-            at += len;
+            history = chunks.last().to_vec();
         }
         out
     }
@@ -617,17 +822,11 @@ mod tests {
     }
 
     /// Panics on a chunk that starts with "PANIC", compresses the others.
-    fn panicky(
-        encoder: &mut Encoder,
-        prefix: SizePrefix,
-        history: &[u8],
-        chunk: &[u8],
-        out: &mut Vec<u8>,
-    ) -> usize {
+    fn panicky(encoder: &mut Encoder, prefix: SizePrefix, chunk: &[u8], out: &mut [u8]) -> usize {
         if chunk.starts_with(b"PANIC") {
             panic!("injected panic");
         }
-        compress_job(encoder, prefix, history, chunk, out)
+        frame(encoder, prefix, chunk, out)
     }
 
     /// A worker's `Shared`, to tell when every thread has let go of it.
@@ -674,7 +873,7 @@ mod tests {
             let failure = match failure {
                 Some(err) => err,
                 None => loop {
-                    if let Err(err) = engine.wait() {
+                    if let Err(err) = engine.flush().and_then(|()| engine.wait()) {
                         break err;
                     }
                     assert!(!engine.is_idle(), "finished without reporting the panic");
@@ -707,13 +906,14 @@ mod tests {
     #[test]
     fn dropping_with_jobs_queued_skips_them_and_joins_every_thread() {
         let page = 65_536;
-        let input = data(8 * page, 9);
+        let jobs = 8;
+        let input = data(jobs * pages_per_job(page) * page, 9);
         let config = StreamConfig::default()
             .buffer_size(page)
             .mode(CompressionMode::High { level: 12 })
             .workers(4);
         let mut engine = ParallelCompressor::new(config);
-        for chunk in input.chunks(page).take(8) {
+        for chunk in input.chunks(page) {
             assert!(engine.can_accept());
             engine.submit(chunk).unwrap();
         }
@@ -723,7 +923,7 @@ mod tests {
         let started = Instant::now();
         drop(engine);
         assert!(shared.upgrade().is_none(), "a worker outlived the engine");
-        // Eight HC-12 pages take far longer than the four in progress.
+        // Eight HC-12 jobs take far longer than the four in progress.
         println!("dropped in {:?}", started.elapsed());
         assert!(started.elapsed() < Duration::from_secs(30));
     }
@@ -735,6 +935,7 @@ mod tests {
         for workers in [2, 5] {
             let config = StreamConfig::default().buffer_size(page).workers(workers);
             let mut engine = ParallelCompressor::new(config);
+            let job_bytes = pages_per_job(page) * page;
             let mut out = Vec::new();
             for chunk in input.chunks(page) {
                 // A consumer that takes only what is ready, a byte at a time
@@ -748,10 +949,15 @@ mod tests {
                 engine.submit(chunk).unwrap();
                 assert!(engine.in_flight() <= 2 * workers);
                 assert!(engine.reorder.len() <= 2 * workers);
-                assert!(engine.pages.len() <= 2 * workers + 2);
+                assert!(engine.sent.len() <= 2 * workers + 2);
                 assert!(engine.spare.len() <= 2 * workers + 1);
                 assert!(engine.threads.len() <= workers);
+                assert!(engine.open.data.capacity() <= job_bytes);
+                for chunks in &engine.sent {
+                    assert!(chunks.data.capacity() <= job_bytes);
+                }
             }
+            engine.flush().unwrap();
             while !engine.is_idle() {
                 engine.wait().unwrap();
                 out.extend_from_slice(engine.ready());
@@ -762,6 +968,45 @@ mod tests {
         }
     }
 
+    /// Jobs are runs of pages of about 256 KiB, up to 16 pages, whatever
+    /// the worker count; a flush ends one early, and the blocks come out at
+    /// once.
+    #[test]
+    fn jobs_are_runs_of_pages_ended_early_by_a_flush() {
+        assert_eq!(pages_per_job(65_536), 4);
+        assert_eq!(pages_per_job(4096), 16);
+        assert_eq!(pages_per_job(100_000), 2);
+        assert_eq!(pages_per_job(256 * 1024), 1);
+        assert_eq!(pages_per_job(4 << 20), 1);
+        let page = 65_536;
+        let input = data(6 * page, 2);
+        let mut engine = ParallelCompressor::new(StreamConfig::default().workers(2));
+        for chunk in input.chunks(page).take(3) {
+            engine.submit(chunk).unwrap();
+        }
+        assert_eq!(engine.submitted, 0, "three pages do not fill a job");
+        engine.wait().unwrap();
+        assert!(engine.ready().is_empty() && !engine.is_idle());
+        engine.flush().unwrap();
+        assert_eq!(engine.submitted, 1);
+        engine.wait().unwrap();
+        // The three blocks, in one piece.
+        let mut decoder = Decompressor::new(StreamConfig::default()).unwrap();
+        let mut blocks = engine.ready();
+        let mut decoded = Vec::new();
+        while !blocks.is_empty() {
+            let block = decoder.get_block(blocks).unwrap().to_vec();
+            blocks = &blocks[4 + block.len()..];
+            decoded.extend_from_slice(decoder.decompress(&block).unwrap());
+        }
+        assert!(decoded == input[..3 * page]);
+        // A flush with nothing waiting sends nothing.
+        engine.consume(engine.ready().len());
+        engine.flush().unwrap();
+        assert_eq!(engine.submitted, 1);
+        assert!(engine.is_idle());
+    }
+
     /// A short stream starts only the threads it needs.
     #[test]
     fn threads_start_as_jobs_need_them() {
@@ -769,6 +1014,7 @@ mod tests {
         let mut engine = ParallelCompressor::new(config);
         assert_eq!(engine.threads.len(), 0);
         engine.submit(b"one small chunk").unwrap();
+        engine.flush().unwrap();
         assert_eq!(engine.threads.len(), 1);
         engine.wait().unwrap();
         assert!(!engine.ready().is_empty());

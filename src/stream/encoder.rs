@@ -46,12 +46,13 @@ enum Phase {
 /// output drains.
 ///
 /// With [`StreamConfig::workers`] at 2 or more, full pages are compressed on
-/// worker threads the encoder owns, while the caller goes on pushing; blocks
-/// come out in stream order. At most two pages per worker are in flight:
-/// beyond that, and when the next block is needed (`flush`, `finish`),
-/// `push`, `flush` and `finish` wait for it — for computation only, at most
-/// one block's compression; I/O stays entirely with the caller, on its own
-/// thread or task. Dropping the encoder joins the threads.
+/// worker threads the encoder owns, in jobs of consecutive pages (about
+/// 256 KiB), while the caller goes on pushing; blocks come out in stream
+/// order. At most two jobs per worker are in flight: beyond that, and when
+/// the next blocks are needed (`flush`, `finish`), `push`, `flush` and
+/// `finish` wait for them — for computation only, at most one job's
+/// compression; I/O stays entirely with the caller, on its own thread or
+/// task. Dropping the encoder joins the threads.
 ///
 /// [`flush`](Self::flush) turns the partial page into a block, so a peer can
 /// decode everything pushed so far; [`finish`](Self::finish) does the same and
@@ -157,13 +158,15 @@ impl StreamEncoder {
 
     /// Takes input up to the end of the current page and returns how much it
     /// took. A page that fills up is compressed into a block, which
-    /// [`pending`](Self::pending) then shows.
+    /// [`pending`](Self::pending) then shows (with workers: once its job is
+    /// full and compressed).
     ///
     /// Returns 0 (taking nothing) when `input` is empty and while output is
     /// pending: consume it first. With workers, it also returns 0 after
-    /// waiting for the next block when every worker has its pages. A whole
+    /// waiting for the next blocks when every worker has its jobs. A whole
     /// page at the start of `input` is compressed straight from it, without
-    /// being copied into the page (with workers: into a pooled page buffer).
+    /// being copied into the page (with workers: copied once, into the job
+    /// being filled).
     ///
     /// # Errors
     ///
@@ -253,12 +256,8 @@ impl StreamEncoder {
         match &self.phase {
             Phase::Failed(err) => Err(err.clone()),
             Phase::Open => {
-                if !self.page.is_empty() {
-                    if !self.producer.can_accept() {
-                        self.wait_for_output()?;
-                        return Ok(false);
-                    }
-                    self.submit_page()?;
+                if !self.submit_partial_page()? {
+                    return Ok(false);
                 }
                 self.wait_for_output()?;
                 Ok(self.pending().is_empty() && self.producer.is_idle())
@@ -285,12 +284,8 @@ impl StreamEncoder {
             Phase::Done => return Ok(true),
             Phase::Finishing { .. } => {}
             Phase::Open => {
-                if !self.page.is_empty() {
-                    if !self.producer.can_accept() {
-                        self.wait_for_output()?;
-                        return Ok(false);
-                    }
-                    self.submit_page()?;
+                if !self.submit_partial_page()? {
+                    return Ok(false);
                 }
                 let config = self.config();
                 let marker_left = if config.get_end_marker() {
@@ -318,6 +313,24 @@ impl StreamEncoder {
             self.check(result)?;
         }
         Ok(())
+    }
+
+    /// A flush point: hands the partial page (if any) to the producer and
+    /// tells it to compress everything it holds without waiting for more
+    /// input. `Ok(false)` when the producer cannot take the page yet (every
+    /// worker is busy): the next block has been waited for, to be handed on
+    /// before calling again.
+    fn submit_partial_page(&mut self) -> Result<bool, Error> {
+        if !self.page.is_empty() {
+            if !self.producer.can_accept() {
+                self.wait_for_output()?;
+                return Ok(false);
+            }
+            self.submit_page()?;
+        }
+        let result = self.producer.flush();
+        self.check(result)?;
+        Ok(true)
     }
 
     /// Hands the partial page to the producer.

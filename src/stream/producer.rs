@@ -5,13 +5,15 @@
 //! marker; a block producer only compresses. With one worker (the default)
 //! each page is compressed inline, on the caller's thread, when it is
 //! submitted; with more, on the worker threads of a `ParallelCompressor`
-//! (`block/parallel.rs`). Both fit the same operations: `can_accept` says
-//! `false` under backpressure (the encoder's `push` then takes nothing),
-//! `ready` hands out finished blocks in stream order while later pages are
-//! still in flight, `is_idle` is `false` until every submitted page's block
-//! has been handed out, and `wait` blocks until the next block is ready —
-//! for computation only (at most one block's compression), never for I/O,
-//! which stays with the encoder's caller.
+//! (`block/parallel.rs`), in jobs of several consecutive pages. Both fit the
+//! same operations: `can_accept` says `false` under backpressure (the
+//! encoder's `push` then takes nothing), `flush` marks a flush point (the
+//! pages submitted so far must come out without more input), `ready` hands
+//! out finished blocks in stream order while later pages are still in
+//! flight, `is_idle` is `false` until every submitted page's block has been
+//! handed out, and `wait` blocks until the next blocks are ready — for
+//! computation only (at most one job's compression), never for I/O, which
+//! stays with the encoder's caller.
 
 use std::ops::Range;
 
@@ -80,6 +82,17 @@ impl BlockProducer {
         }
     }
 
+    /// A flush point: everything submitted so far is to come out without
+    /// waiting for more input. The parallel producer sends the job it is
+    /// filling to its workers (a job is a run of pages, ended early here);
+    /// the inline one has compressed every page already.
+    pub(crate) fn flush(&mut self) -> Result<(), Error> {
+        match self {
+            BlockProducer::Inline(_) => Ok(()),
+            BlockProducer::Parallel(parallel) => parallel.flush(),
+        }
+    }
+
     /// Finished output in stream order, not handed out yet.
     pub(crate) fn ready(&self) -> &[u8] {
         match self {
@@ -106,9 +119,10 @@ impl BlockProducer {
         }
     }
 
-    /// Blocks until [`ready`](Self::ready) shows output or the producer is
-    /// idle. The inline producer never has to: its block is ready as soon as
-    /// the page is submitted.
+    /// Blocks until [`ready`](Self::ready) shows output or nothing is in
+    /// flight (after a [`flush`](Self::flush): the producer is idle). The
+    /// inline producer never has to: its block is ready as soon as the page
+    /// is submitted.
     pub(crate) fn wait(&mut self) -> Result<(), Error> {
         match self {
             BlockProducer::Inline(_) => Ok(()),
