@@ -239,20 +239,32 @@ impl StreamConfig {
     /// thread; 0 means one thread per available core
     /// ([`std::thread::available_parallelism`]); at most [`MAX_WORKERS`].
     ///
-    /// With 2 or more, each page is compressed by a worker thread the writer
+    /// With 2 or more, pages are compressed by worker threads the writer
     /// owns (pigz's scheme: a block refers only to the chunk before it, so
-    /// every page can be compressed as soon as it is full), and the blocks
-    /// are written in order. The output is the same for every worker count
+    /// any run of pages can be compressed once it is full), and the blocks
+    /// are written in order. A worker's job is a run of consecutive pages of
+    /// about 256 KiB (256 KiB divided by the page size, at least 1 page and
+    /// at most 16; a flush or the end of the stream ends a job early), which
+    /// it compresses one after the other as the single-threaded writer does;
+    /// only a job's first page has its history (the page before the job)
+    /// indexed afresh. The output is the same for every worker count
     /// from 2 up: a function of the configuration, the input and the flush
     /// points only. In the high modes with levels 3 to 12 it is also the
     /// same as one worker's; in the default, fast and high 1-2 modes a
-    /// worker indexes the previous chunk more sparsely than the
-    /// single-threaded encoder has it indexed, so the bytes differ (the size
-    /// by less than 0.5%; see the README). python-lz4 and liblz4
+    /// job's first page finds the page before it indexed more sparsely
+    /// than the single-threaded encoder has it, so the bytes differ (the
+    /// size by less than 0.5%; see the README). python-lz4 and liblz4
     /// decode it either way.
     ///
-    /// Memory grows with the count: each worker keeps an encoder, and up to
-    /// two pages per worker are in flight. Only the stream writers (through
+    /// Memory grows with the count, not with the stream: each worker keeps
+    /// an encoder (its window of up to four pages and its match-finder
+    /// tables, up to 640 KiB at the high levels), and up to two jobs per
+    /// worker are in flight, each a buffer of its pages and one of their
+    /// blocks, plus the job being filled and the one before the oldest:
+    /// about (2 x workers + 3) x 2 x 256 KiB of job buffers with pages of up
+    /// to 256 KiB (2 workers, 64 KiB pages: a 3.3 MB peak measured), and
+    /// (2 x workers + 3) x 2 x the page size with larger pages. Without
+    /// workers the writer holds one page and one block. Only the stream writers (through
     /// [`StreamEncoder`](crate::stream::StreamEncoder)) use workers;
     /// [`block::Compressor`](crate::block::Compressor) compresses on the
     /// caller's thread. The ring buffer ([`Strategy::RingBuffer`]) needs

@@ -104,7 +104,9 @@ impl FastTable {
     /// pages, at accelerations 1 and 8: every fourth position costs a
     /// quarter of that, and the dense tail, where the next chunk finds most
     /// of its matches, keeps the output within 0.5% of the single-threaded
-    /// size (worst: +0.46%, Python source in 16 KiB pages; often smaller).
+    /// size even when every page is a job (worst: +0.46%, Python source in
+    /// 16 KiB pages; often smaller); a job of several pages indexes only
+    /// once, for its first page, so the difference is smaller still.
     /// Every fourth position alone lost up to 1.1% with 4 KiB pages; every
     /// sixth or eighth with the same tail lost up to 1.0% and 1.4%. liblz4's
     /// `LZ4_loadDict` takes every third position.

@@ -215,12 +215,13 @@ impl Encoder {
         encoder
     }
 
-    /// Starts a block of a parallel job afresh: `history` (at most its last
-    /// 64 KiB count) becomes all the next block may refer to, and the tables
-    /// and window are reused, not allocated again. Double buffer only: a
+    /// Starts a parallel job afresh: `history` (at most its last 64 KiB
+    /// count) becomes all the next block may refer to, and the tables and
+    /// window are reused, not allocated again. The job's chunks are then
+    /// compressed one after the other as usual. Double buffer only: a
     /// ring-buffer block depends on more than one chunk.
     ///
-    /// A job's block thus depends only on its own chunk and `history`, never
+    /// A job's blocks thus depend only on its own chunks and `history`, never
     /// on which worker compressed what before. For the hash-chain finders
     /// (high levels 3-12) that is exactly the state the single-threaded
     /// encoder is in after compressing `history` as a chunk (they index every
