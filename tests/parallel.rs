@@ -108,15 +108,25 @@ fn flushes_cut_blocks_as_with_one_worker() {
 }
 
 /// A flush hands the inner writer every block so far: what was written can
-/// be decoded before the stream ends.
+/// be decoded before the stream ends, also when it ends on a page boundary
+/// inside a job (a job is 16 pages of 4 KiB) and no partial page is left.
 #[test]
 fn flush_writes_everything_so_far() {
     let config = StreamConfig::default().buffer_size(4096).workers(4);
-    let data = sample("binary", 50_000, 8);
-    let mut writer = Lz4StreamWriter::with_config(Vec::new(), config.clone()).unwrap();
-    writer.write_all(&data).unwrap();
-    writer.flush().unwrap();
-    assert!(common::decompress(&config, writer.get_ref()) == data);
+    for len in [50_000, 3 * 4096, 16 * 4096, 21 * 4096] {
+        let data = sample("binary", len, 8);
+        let mut writer = Lz4StreamWriter::with_config(Vec::new(), config.clone()).unwrap();
+        writer.write_all(&data).unwrap();
+        writer.flush().unwrap();
+        assert!(
+            common::decompress(&config, writer.get_ref()) == data,
+            "{len}"
+        );
+        // And the stream goes on from there.
+        writer.write_all(&data).unwrap();
+        let stream = writer.finish().unwrap();
+        assert!(common::decompress(&config, &stream) == [&data[..], &data[..]].concat());
+    }
 }
 
 #[test]
