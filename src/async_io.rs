@@ -303,10 +303,13 @@ macro_rules! async_writer {
             /// 2 or more, pages are compressed on threads the writer owns
             /// (the same bytes as the blocking writer with workers). The I/O
             /// stays on the task that polls: worker threads never touch `W`.
-            /// When every worker has two pages, or `poll_flush` and shutdown
-            /// need the last blocks, the poll waits for the next block — at
-            /// most one block's compression, no longer than compressing it
-            /// inline would take. Dropping the writer joins the threads.
+            /// When every worker has two jobs (runs of pages of about
+            /// 256 KiB), or `poll_flush` and shutdown need the last blocks,
+            /// the poll waits for the next job's blocks — at most one job's
+            /// compression, about as long as compressing its pages inline
+            /// would take (a few hundred microseconds in the default mode,
+            /// tens of milliseconds at HC-12). Dropping the writer joins
+            /// the threads.
             ///
             /// **Dropping an unfinished writer cannot write the end of the
             /// stream** (`Drop` cannot wait for `W`): the last partial page is
