@@ -8,8 +8,8 @@
 //! instead, with empty chunks (history resets) and oversized ones.
 //!
 //! With misc bits 1-2 set, the writer compresses on 2 to 4 worker threads
-//! (`StreamConfig::workers`), and 6 workers, given the same blocks to cut
-//! (without sink faults), must write the same bytes.
+//! (`StreamConfig::workers`), and 6 workers, given the same data and flush
+//! points (without sink faults), must write the same bytes.
 //!
 //! Input: header (misc bit 0: generated data, bits 1-2: worker count), write
 //! plan, sink faults, read pattern, source faults (each a length byte and
@@ -48,8 +48,8 @@ fuzz_target!(|input: &[u8]| {
     let written = stream::write_stream(config, &data, plan, sink_faults);
     if workers > 1 {
         // Faults change where the writes and flushes land, so replay the
-        // blocks as they were cut, without faults.
-        let more = replay(&config.clone().workers(6), &data, &written.chunks);
+        // flushes where they were, without faults.
+        let more = replay(&config.clone().workers(6), &data, &written.flushes);
         assert!(
             more == written.stream,
             "{workers} and 6 workers wrote different bytes"
@@ -70,19 +70,21 @@ fuzz_target!(|input: &[u8]| {
     previous_chunk_only(&written.stream, config, &blocks.chunks, &data);
 });
 
-/// `data` written in `chunks`, each followed by a flush (a no-op after a
-/// full page), so the blocks are cut exactly there.
-fn replay(config: &StreamConfig, data: &[u8], chunks: &[usize]) -> Vec<u8> {
+/// `data` written with a flush wherever `flushes` says (how much had been
+/// written), then finished: the same data and flush points, so the same
+/// blocks and, with workers, the same jobs.
+fn replay(config: &StreamConfig, data: &[u8], flushes: &[usize]) -> Vec<u8> {
     let mut writer = Lz4StreamWriter::with_config(Vec::new(), config.clone())
         .expect("a validated in-band configuration");
     let mut at = 0;
-    for &len in chunks {
+    for &flush_at in flushes {
         writer
-            .write_all(&data[at..at + len])
+            .write_all(&data[at..flush_at])
             .expect("writing to a Vec");
         writer.flush().expect("flushing to a Vec");
-        at += len;
+        at = flush_at;
     }
+    writer.write_all(&data[at..]).expect("writing to a Vec");
     writer.finish().expect("finishing into a Vec")
 }
 

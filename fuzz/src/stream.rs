@@ -36,6 +36,9 @@ pub struct Written {
     pub stream: Vec<u8>,
     /// Lengths of the chunks the writer's pages and flushes make, in order.
     pub chunks: Vec<usize>,
+    /// How much data had been written at each flush, in order (a flush on
+    /// a page boundary cuts no block, but it still ends a parallel job).
+    pub flushes: Vec<usize>,
     /// Calls that failed with a transient error and were retried.
     pub retries: usize,
 }
@@ -51,6 +54,7 @@ pub fn write_stream(config: &StreamConfig, data: &[u8], plan: &[u8], faults: &[u
         .expect("a validated in-band configuration");
     let mut plan = Unstructured::new(plan);
     let mut chunks = Vec::new();
+    let mut flushes = Vec::new();
     let mut filled = 0usize;
     let mut retries = 0usize;
     let mut pos = 0usize;
@@ -63,6 +67,7 @@ pub fn write_stream(config: &StreamConfig, data: &[u8], plan: &[u8], faults: &[u
                             chunks.push(filled);
                             filled = 0;
                         }
+                        flushes.push(pos);
                         break;
                     }
                     Err(err) if is_transient(&err) => retries += 1,
@@ -107,6 +112,7 @@ pub fn write_stream(config: &StreamConfig, data: &[u8], plan: &[u8], faults: &[u
     Written {
         stream,
         chunks,
+        flushes,
         retries,
     }
 }
