@@ -312,8 +312,10 @@ macro_rules! async_writer {
             /// the threads.
             ///
             /// **Dropping an unfinished writer cannot write the end of the
-            /// stream** (`Drop` cannot wait for `W`): the last partial page is
-            /// lost and the stream ends at the last full block, which a reader
+            /// stream** (`Drop` cannot wait for `W`): the last partial page
+            /// (with workers, also the pages not yet compressed and written,
+            /// up to two jobs per worker and the job being filled) is lost
+            /// and the stream ends at the last block written, which a reader
             /// cannot tell from a complete stream. Always call
             #[doc = concat!("[`finish`](Self::finish) or shut the writer down (`", stringify!($shutdown), "`).")]
             ///
