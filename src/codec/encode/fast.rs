@@ -277,10 +277,9 @@ impl FastTable {
                 }
             }
             // Extend the match backwards over equal literals.
-            while ip > anchor && m > low && src[ip - 1] == src[m - 1] {
-                ip -= 1;
-                m -= 1;
-            }
+            let back = super::count_back(src, ip, m, (ip - anchor).min(m - low));
+            ip -= back;
+            m -= back;
             loop {
                 let len = MIN_MATCH + count(src, ip + MIN_MATCH, m + MIN_MATCH, match_limit);
                 out.sequence(src, ip, ip - m, len);
