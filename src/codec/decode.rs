@@ -359,31 +359,68 @@ fn fast_loop(
 }
 
 /// Copies a match of at most 18 bytes from `buf[src..]` to `buf[op..]`
-/// (`src = op - offset`), writing up to 32 bytes from `op`.
+/// (`src = op - offset`), writing up to 32 bytes from `op`; `buf` must hold
+/// 48 bytes from `op` (as it does in the fast loop).
 #[inline(always)]
 fn copy_match_short(buf: &mut [u8], src: usize, op: usize, len: usize, offset: usize) {
-    if offset >= 16 {
-        // The source lies wholly before `op`: split there, so the copy is
-        // between two slices whose bounds the compiler mostly knows.
-        let (head, tail) = buf.split_at_mut(op);
-        let mut chunk = [0u8; 16];
-        chunk.copy_from_slice(&head[src..][..16]);
-        tail[..16].copy_from_slice(&chunk);
-        if len > 16 {
+    if offset >= len {
+        // No overlap: one 32-byte load, then one store; what lands past the
+        // match's end is overwritten later.
+        let mut chunk = [0u8; 32];
+        chunk.copy_from_slice(&buf[src..src + 32]);
+        buf[op..op + 32].copy_from_slice(&chunk);
+        return;
+    }
+    // The match overlaps itself (`offset < len <= 18`): everything it
+    // touches lies in the 48 bytes from `src`, whose constant size lets the
+    // copies below go without bounds checks of their own.
+    let window = &mut buf[src..src + 48];
+    if offset >= 8 {
+        // 8-byte copies, each reading only bytes already final.
+        let offset = offset.min(17);
+        for k in [0, 8, 16] {
             let mut chunk = [0u8; 8];
-            chunk.copy_from_slice(&buf[src + 16..][..8]);
-            buf[op + 16..][..8].copy_from_slice(&chunk);
-        }
-    } else if offset >= 8 {
-        // 8-byte copies, so each load reads whole earlier stores rather than
-        // straddling them (which stalls store forwarding).
-        buf.copy_within(src..src + 8, op);
-        buf.copy_within(src + 8..src + 16, op + 8);
-        if len > 16 {
-            buf.copy_within(src + 16..src + 24, op + 16);
+            chunk.copy_from_slice(&window[k..k + 8]);
+            window[offset + k..offset + k + 8].copy_from_slice(&chunk);
         }
     } else {
-        copy_repeating(buf, src, op, len, offset);
+        repeat_short(window, offset);
+    }
+}
+
+/// A match of at most 18 bytes with an offset from 1 to 7, in `window`, which
+/// starts at the match's source: the output repeats the first `offset` bytes.
+/// The pattern is built in one 64-bit word (those bytes, multiplied so they
+/// repeat) and stored four times, each store advanced by the largest multiple
+/// of the offset that fits in 8 bytes, so each starts in phase: 8 + 3 * 5 >= 18
+/// bytes, written up to `offset + 32` into the window.
+#[inline(always)]
+fn repeat_short(window: &mut [u8], offset: usize) {
+    debug_assert!((1..8).contains(&offset));
+    let offset = offset & 7;
+    // For each offset: the multiplier that repeats its pattern through a
+    // word, and the step between stores.
+    const REPEAT: [(u64, usize); 8] = [
+        (0, 8),
+        (0x0101_0101_0101_0101, 8),
+        (0x0001_0001_0001_0001, 8),
+        (0x0001_0000_0100_0001, 6),
+        (0x0000_0001_0000_0001, 8),
+        (0x0000_0100_0000_0001, 5),
+        (0x0001_0000_0000_0001, 6),
+        (0x0100_0000_0000_0001, 7),
+    ];
+    let (multiplier, step) = REPEAT[offset];
+    let step = step.min(8);
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&window[..8]);
+    // Only the first `offset` bytes are the pattern (the rest are not yet
+    // written); the multiplier's terms never overlap, so nothing carries.
+    let unit = u64::from_le_bytes(word) & (u64::MAX >> ((64 - 8 * offset) & 63));
+    let pattern = unit.wrapping_mul(multiplier).to_le_bytes();
+    for k in 0..4 {
+        let at = offset + k * step;
+        window[at..at + 8].copy_from_slice(&pattern);
     }
 }
 
