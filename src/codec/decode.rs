@@ -274,7 +274,7 @@ fn fast_loop(
     let buf_len = limit.min(buf.len());
     let buf = &mut buf[..buf_len];
     let mut rest = &input[ip..];
-    while let Some(seq) = rest.first_chunk::<FAST_IN>() {
+    'sequences: while let Some(seq) = rest.first_chunk::<FAST_IN>() {
         let Some(out) = buf
             .get_mut(op..)
             .and_then(<[u8]>::first_chunk_mut::<FAST_OUT>)
@@ -309,15 +309,24 @@ fn fast_loop(
             }
             rest = &rest[1 + lit..];
         } else {
+            // A long run. Its extra length bytes are read from `seq` only:
+            // a run whose length needs more (over 7 900 literals) is left to
+            // the general code, which copies it with one `memcpy` anyway.
+            // The sum stays small, so the checks below cannot overflow.
             let mut p = 1;
-            lit = read_length(rest, &mut p)
-                .map_err(|err| err.shifted(input.len() - rest.len()))?
-                .saturating_add(15);
+            loop {
+                let Some(&byte) = seq.get(p) else {
+                    break 'sequences;
+                };
+                p += 1;
+                lit += usize::from(byte);
+                if byte != 255 {
+                    break;
+                }
+            }
             // After the literals, the input must still hold `FAST_IN` bytes
             // and the output `FAST_OUT`, as at the start of a sequence.
-            if lit > rest.len().saturating_sub(p + FAST_IN)
-                || lit > buf.len().saturating_sub(op + FAST_OUT)
-            {
+            if p + lit + FAST_IN > rest.len() || op + lit + FAST_OUT > buf.len() {
                 break;
             }
             copy_long_literals(rest, p, buf, op, lit);
