@@ -285,7 +285,7 @@ fn fast_loop(
         let mut lit = usize::from(token >> 4);
         let match_token = usize::from(token & 15);
         let (seq_rest, seq_op) = (rest, op);
-        if lit < 15 {
+        let offset = if lit < 15 {
             // Up to 14 literals, copied as 16 bytes.
             let mut literals = [0u8; 16];
             literals.copy_from_slice(&seq[1..17]);
@@ -302,12 +302,22 @@ fn fast_loop(
                 let src = op - offset;
                 let mut chunk = [0u8; 32];
                 chunk.copy_from_slice(&buf[src..src + 32]);
-                buf[op..op + 32].copy_from_slice(&chunk);
+                // The store goes through the output view again: the same
+                // check as above, which the compiler folds into it.
+                let Some(out) = buf
+                    .get_mut(seq_op..)
+                    .and_then(<[u8]>::first_chunk_mut::<FAST_OUT>)
+                else {
+                    op = seq_op;
+                    break;
+                };
+                out[lit..lit + 32].copy_from_slice(&chunk);
                 op += len;
                 rest = &rest[3 + lit..];
                 continue;
             }
-            rest = &rest[1 + lit..];
+            rest = &rest[3 + lit..];
+            offset
         } else {
             // A long run. Its extra length bytes are read from `seq` only:
             // a run whose length needs more (over 7 900 literals) is left to
@@ -330,20 +340,20 @@ fn fast_loop(
                 break;
             }
             copy_long_literals(rest, p, buf, op, lit);
-            rest = &rest[p + lit..];
+            let Some((offset, after)) = rest[p + lit..].split_first_chunk::<2>() else {
+                (rest, op) = (seq_rest, seq_op);
+                break;
+            };
+            rest = after;
             op += lit;
-        }
-        // The match of a sequence the shortcut above did not take; `rest`
-        // starts at its offset and holds at least 17 more bytes, the output
-        // `FAST_OUT - 14` more.
-        let Some((offset, after)) = rest.split_first_chunk::<2>() else {
-            break;
+            usize::from(u16::from_le_bytes(*offset))
         };
-        let offset = usize::from(u16::from_le_bytes(*offset));
+        // The match of a sequence the shortcut above did not take; `rest`
+        // starts after its offset and holds at least 15 more bytes, the
+        // output `FAST_OUT - 14` more.
         if offset.wrapping_sub(1) >= op {
-            return Err(offset_error(input.len() - rest.len(), offset, op));
+            return Err(offset_error(input.len() - rest.len() - 2, offset, op));
         }
-        rest = after;
         let src = op - offset;
         if match_token < 15 {
             copy_match_short(buf, src, op, match_token + MIN_MATCH, offset);
