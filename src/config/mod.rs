@@ -257,7 +257,8 @@ impl StreamConfig {
     /// decode it either way.
     ///
     /// Memory grows with the count, not with the stream: each worker keeps
-    /// an encoder (its window of up to four pages and its match-finder
+    /// an encoder (its window of four pages, or 64 KiB and one page for
+    /// smaller pages, and its match-finder
     /// tables, up to 640 KiB at the high levels), and up to two jobs per
     /// worker are in flight, each a buffer of its pages and one of their
     /// blocks, plus the job being filled and the one before the oldest:

@@ -64,10 +64,11 @@ fn miss(src: &[u8], m: usize, seq: u64, candidate: u32, current: u32, low32: u32
 ///   `base`, the table is walked only on the rare rebase, but every probe pays
 ///   an addition and a subtraction.
 ///
-/// With small pages and a high acceleration a page costs few probes, and the
-/// walk (4096 entries every few pages) dominates: there absolute positions are
-/// up to twice as fast (fast64 on 8 KiB pages of text or markup). Elsewhere
-/// window indices are a few per cent faster. Both give the same output: an
+/// When little input passes between two walks and the acceleration is high,
+/// a page costs few probes and the walk (4096 entries) dominates: there
+/// absolute positions win (they were up to twice as fast at fast64 when the
+/// double buffer's window was compacted every few 8 KiB pages; it now grows
+/// to 64 KiB first). Elsewhere window indices are a few per cent faster. Both give the same output: an
 /// entry older than the window reads as the window's first byte either way,
 /// which lies below the block's lowest position (the encoder keeps one byte
 /// before the history), so it is rejected, as liblz4 rejects such entries.
@@ -78,13 +79,18 @@ pub(crate) struct FastTable {
 }
 
 impl FastTable {
-    /// A table for pages of `page_size` bytes compressed with `acceleration`.
-    pub(crate) fn new(page_size: usize, acceleration: u32) -> Self {
+    /// A table for a window that takes in `input_per_compaction` bytes
+    /// between two compactions, compressed with `acceleration`.
+    pub(crate) fn new(input_per_compaction: usize, acceleration: u32) -> Self {
         FastTable {
             table: super::table(0),
-            // About 256 bytes or less per probe step of the acceleration:
-            // measured on 8 and 64 KiB pages at accelerations 1 to 64.
-            absolute: page_size <= 256 * acceleration as usize,
+            // About 256 bytes or less per probe step of the acceleration.
+            // First measured with a page between compactions (8 and 64 KiB
+            // pages, accelerations 1 to 64); since the double buffer's window
+            // grows to 64 KiB or 4 pages, the walk comes rarely enough that
+            // window indices win at every acceleration up to 64 with 512 B
+            // to 64 KiB pages.
+            absolute: input_per_compaction <= 256 * acceleration as usize,
         }
     }
 

@@ -149,13 +149,16 @@ impl fmt::Debug for Encoder {
 /// compressed, a few per cent of the time), where a room of one small page
 /// would move all 64 KiB for every block.
 ///
-/// The double buffer's history is one page; but the mid finder's two tables
-/// (32 Ki entries) are walked at every compaction, which every few small pages
-/// would cost more than the compression itself (4x slower than liblz4 with
-/// 512-byte pages), so with it the window grows to 64 KiB first.
+/// The double buffer's history is one page; but the hash tables (the mid
+/// finder's 32 Ki entries, the fast finder's 4 Ki) are walked at every
+/// compaction, and the history moved, which every few small pages would cost
+/// more than the compression itself with the mid finder (4x slower than liblz4
+/// with 512-byte pages) and about a tenth of the time with the fast finder at
+/// high accelerations (8 KiB pages), so with them the window grows to 64 KiB
+/// first.
 fn compact_at(strategy: Strategy, finder: Finder, page_size: usize) -> usize {
     match (strategy, finder) {
-        (Strategy::DoubleBuffer, Finder::Mid) => {
+        (Strategy::DoubleBuffer, Finder::Mid | Finder::Fast { .. }) => {
             (COMPACT_PAGES * page_size.min(WINDOW_SIZE)).max(WINDOW_SIZE)
         }
         (Strategy::DoubleBuffer, _) => COMPACT_PAGES * page_size.min(WINDOW_SIZE),
@@ -188,10 +191,11 @@ impl Encoder {
         let finder = Finder::of(mode);
         let compact_at = compact_at(strategy, finder, page_size);
         // The fast table's form depends on how much input passes between two
-        // compactions (see `FastTable::new`): one page with the double
-        // buffer, the room above the 64 KiB of history with the ring buffer.
+        // compactions (see `FastTable::new`): the window less the one page of
+        // history with the double buffer, the room above the 64 KiB of
+        // history with the ring buffer.
         let input_per_compaction = match strategy {
-            Strategy::DoubleBuffer => page_size,
+            Strategy::DoubleBuffer => compact_at.saturating_sub(page_size).max(page_size),
             Strategy::RingBuffer => compact_at - WINDOW_SIZE,
         };
         let tables = match finder {
