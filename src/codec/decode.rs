@@ -503,9 +503,12 @@ fn copy_long_literals(input: &[u8], ip: usize, buf: &mut [u8], op: usize, len: u
         buf[op..op + len].copy_from_slice(&input[ip..ip + len]);
         return;
     }
+    // Bounded once: each chunk then lies inside both (`done < len`).
+    let src = &input[ip..ip + len + CHUNK];
+    let dst = &mut buf[op..op + len + CHUNK];
     let mut done = 0;
     while done < len {
-        buf[op + done..op + done + CHUNK].copy_from_slice(&input[ip + done..ip + done + CHUNK]);
+        dst[done..done + CHUNK].copy_from_slice(&src[done..done + CHUNK]);
         done += CHUNK;
     }
 }
