@@ -274,7 +274,14 @@ fn fast_loop(
     let buf_len = limit.min(buf.len());
     let buf = &mut buf[..buf_len];
     let mut rest = &input[ip..];
+    // Where the last output view may start.
+    let Some(last_view) = buf.len().checked_sub(FAST_OUT) else {
+        return Ok((ip, op));
+    };
     'sequences: while let Some(seq) = rest.first_chunk::<FAST_IN>() {
+        if op > last_view {
+            break;
+        }
         let Some(out) = buf
             .get_mut(op..)
             .and_then(<[u8]>::first_chunk_mut::<FAST_OUT>)
