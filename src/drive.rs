@@ -15,8 +15,12 @@ pub(crate) fn poll_drain(
     encoder: &mut StreamEncoder,
     mut write: impl FnMut(&[u8]) -> Poll<io::Result<usize>>,
 ) -> Poll<io::Result<()>> {
-    while !encoder.pending().is_empty() {
-        match write(encoder.pending()) {
+    loop {
+        let pending = encoder.pending();
+        if pending.is_empty() {
+            return Poll::Ready(Ok(()));
+        }
+        match write(pending) {
             Poll::Ready(Ok(0)) => {
                 return Poll::Ready(Err(io::Error::new(
                     io::ErrorKind::WriteZero,
@@ -29,7 +33,6 @@ pub(crate) fn poll_drain(
             Poll::Pending => return Poll::Pending,
         }
     }
-    Poll::Ready(Ok(()))
 }
 
 /// A writer's `write`: takes up to the rest of the current page. Earlier

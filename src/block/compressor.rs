@@ -108,6 +108,7 @@ impl Compressor {
 
     /// The block the last successful `compress` returned, prefix included (the
     /// writer drains it from here, so compressed bytes are never copied).
+    #[inline]
     pub(crate) fn last_block(&self) -> &[u8] {
         &self.out[..self.out_len]
     }

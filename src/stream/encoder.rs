@@ -172,15 +172,22 @@ impl StreamEncoder {
     ///
     /// [`Error::Finished`] after [`finish`](Self::finish); the sticky error
     /// after a failure.
+    #[inline]
     pub fn push(&mut self, input: &[u8]) -> Result<usize, Error> {
-        match &self.phase {
-            Phase::Open => {}
-            Phase::Failed(err) => return Err(err.clone()),
-            Phase::Finishing { .. } | Phase::Done => return Err(Error::Finished),
+        if !matches!(self.phase, Phase::Open) {
+            return Err(self.closed_error());
         }
-        if input.is_empty() || !self.pending().is_empty() {
+        // While open, `pending` is the producer's output: no end marker yet.
+        // A writer calls `push` first, drains when it takes nothing, then
+        // calls again: this refusal is inlined into the writer's loop.
+        if input.is_empty() || self.producer.has_ready() {
             return Ok(0);
         }
+        self.push_open(input)
+    }
+
+    /// [`push`](Self::push) into an open encoder with no output pending.
+    fn push_open(&mut self, input: &[u8]) -> Result<usize, Error> {
         if !self.producer.can_accept() {
             // Every worker has its pages: wait for the next block in order,
             // which the caller then hands on before pushing again.
@@ -209,6 +216,7 @@ impl StreamEncoder {
 
     /// Output ready to be written: (part of) a prefixed block, or of the end
     /// marker. Empty when there is nothing to write.
+    #[inline]
     pub fn pending(&self) -> &[u8] {
         let ready = self.producer.ready();
         if !ready.is_empty() {
@@ -224,6 +232,7 @@ impl StreamEncoder {
 
     /// Marks the first `n` bytes of [`pending`](Self::pending) as written
     /// (`n` larger than `pending().len()` counts as all of it).
+    #[inline]
     pub fn consume(&mut self, n: usize) {
         let ready = self.producer.ready().len();
         let n = if ready > 0 {
@@ -342,11 +351,26 @@ impl StreamEncoder {
     }
 
     /// Makes a producer's failure sticky.
+    #[inline]
     fn check(&mut self, result: Result<(), Error>) -> Result<(), Error> {
-        if let Err(err) = &result {
-            self.phase = Phase::Failed(err.clone());
+        result.map_err(|err| self.fail(err))
+    }
+
+    /// Records `err` as the sticky failure and returns it.
+    #[cold]
+    fn fail(&mut self, err: Error) -> Error {
+        self.phase = Phase::Failed(err.clone());
+        err
+    }
+
+    /// What `push` says once the encoder no longer takes input: the sticky
+    /// error, or [`Error::Finished`].
+    #[cold]
+    fn closed_error(&self) -> Error {
+        match &self.phase {
+            Phase::Failed(err) => err.clone(),
+            _ => Error::Finished,
         }
-        result
     }
 }
 

@@ -93,7 +93,17 @@ impl BlockProducer {
         }
     }
 
+    /// Whether [`ready`](Self::ready) shows output.
+    #[inline]
+    pub(crate) fn has_ready(&self) -> bool {
+        match self {
+            BlockProducer::Inline(inline) => !inline.unread.is_empty(),
+            BlockProducer::Parallel(parallel) => !parallel.ready().is_empty(),
+        }
+    }
+
     /// Finished output in stream order, not handed out yet.
+    #[inline]
     pub(crate) fn ready(&self) -> &[u8] {
         match self {
             BlockProducer::Inline(inline) => &inline.compressor.last_block()[inline.unread.clone()],
@@ -102,6 +112,7 @@ impl BlockProducer {
     }
 
     /// Marks the first `n` bytes of [`ready`](Self::ready) as handed out.
+    #[inline]
     pub(crate) fn consume(&mut self, n: usize) {
         match self {
             BlockProducer::Inline(inline) => {
@@ -112,6 +123,7 @@ impl BlockProducer {
     }
 
     /// Whether every submitted page's block has been handed out.
+    #[inline]
     pub(crate) fn is_idle(&self) -> bool {
         match self {
             BlockProducer::Inline(inline) => inline.unread.is_empty(),
