@@ -442,19 +442,7 @@ impl HcTables {
 /// on the input side and `m_min` on the match side.
 #[inline]
 fn count_back(src: &[u8], ip: usize, m: usize, i_min: usize, m_min: usize) -> usize {
-    let max = (ip - i_min).min(m.saturating_sub(m_min));
-    let mut back = 0;
-    while back + 4 <= max {
-        let v = read32(src, ip - back - 4) ^ read32(src, m - back - 4);
-        if v != 0 {
-            return back + (v.leading_zeros() / 8) as usize;
-        }
-        back += 4;
-    }
-    while back < max && src[ip - back - 1] == src[m - back - 1] {
-        back += 1;
-    }
-    back
+    super::count_back(src, ip, m, (ip - i_min).min(m.saturating_sub(m_min)))
 }
 
 /// How many bytes from `i` (up to `end`) continue the single-byte run `pattern`.
