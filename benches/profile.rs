@@ -22,7 +22,8 @@
 //! sizes and the instructions' scope, `measured`.
 //!
 //! `profile time compress|decompress INPUT PAGE [MODE]` instead times every
-//! implementation of that cell, best of 15 runs interleaved (`LZ4S_BENCH_ROUNDS=n`
+//! implementation of that cell (`compress-ring`: ours with the ring buffer
+//! against liblz4's ring loop), best of 15 runs interleaved (`LZ4S_BENCH_ROUNDS=n`
 //! for more), and prints their
 //! speeds and ratios to liblz4: a quick look at one cell of the benches'
 //! summaries. `profile sizes INPUT PAGE MODE...` prints both encoders'
@@ -162,7 +163,7 @@ fn main() {
 /// cell, best of 15 interleaved runs.
 fn time(args: &[String]) {
     let [direction, name, page, rest @ ..] = args else {
-        eprintln!("usage: profile time compress|decompress INPUT PAGE [MODE]");
+        eprintln!("usage: profile time compress|compress-ring|decompress INPUT PAGE [MODE]");
         return;
     };
     let page: usize = page.parse().expect("page size");
@@ -171,7 +172,22 @@ fn time(args: &[String]) {
     let rounds = interleaved::rounds(15);
     let (mut a, mut b, mut c) = (Vec::new(), Vec::new(), Vec::new());
     let mut block = vec![0u8; liblz4::compress_bound(page)];
-    let (names, times): (&[&str], _) = if direction == "compress" {
+    let (names, times): (&[&str], _) = if direction == "compress-ring" {
+        let times = interleaved::best_of_chosen(
+            rounds,
+            &mut [
+                &mut || {
+                    let input = black_box(&input);
+                    loops::ours_compress_with(input, Strategy::RingBuffer, page, mode, &mut a)
+                },
+                &mut || {
+                    let input = black_box(&input);
+                    loops::liblz4_compress_with(input, liblz4::Layout::Ring, page, mode, &mut b)
+                },
+            ],
+        );
+        (&["ours", "liblz4"], times)
+    } else if direction == "compress" {
         let times = interleaved::best_of_chosen(
             rounds,
             &mut [
