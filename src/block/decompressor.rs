@@ -9,6 +9,10 @@ use crate::config::{SizePrefix, StreamConfig};
 use crate::error::{Corruption, Error};
 use crate::limits::WINDOW_SIZE;
 
+/// How far ahead of the output `decompress_block_onto` zeroes a caller's
+/// vector at least (see there).
+const ZERO_AHEAD: usize = 2048;
+
 /// Turns the blocks of a stream back into their chunks, one block at a time,
 /// keeping the 64 KiB of history later blocks may refer to — python-lz4's
 /// `LZ4StreamDecompressor`.
@@ -208,12 +212,16 @@ impl Decompressor {
         self.last = 0..0;
         // Zeroing is the price of handing the decoder initialized memory in
         // safe Rust; the vector keeps its length from block to block, so
-        // within one call each byte is zeroed once, just before the decoder
-        // writes it. Without the full margin the decoder is only slower near
-        // the end of the room, never wrong.
+        // within one call each byte is zeroed once, shortly before the
+        // decoder writes it. Without the full margin the decoder is only
+        // slower near the end of the room, never wrong.
         let wanted = (*end + room + WILD_MARGIN).min(out.capacity());
         if out.len() < wanted {
-            out.resize(wanted, 0);
+            // Zero at least ZERO_AHEAD bytes at a time (within the capacity,
+            // so never a reallocation): the same bytes, but with small pages
+            // one call per 2 KiB of output instead of one per block.
+            let ahead = (out.len() + ZERO_AHEAD).min(out.capacity());
+            out.resize(wanted.max(ahead), 0);
         }
         let new_end =
             decode_block(block, out, *end, *end + room).map_err(|err| self.block_error(err))?;
