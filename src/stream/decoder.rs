@@ -426,6 +426,7 @@ impl StreamDecoder {
 
     /// Moves past a block once it was decoded (its chunk becomes the output,
     /// unless it went onto a caller's vector), or fails the stream.
+    #[inline]
     fn decoded(&mut self, result: Result<(), Corruption>) -> Result<(), Error> {
         if let Err(kind) = result {
             return Err(self.corrupt(kind));
@@ -467,12 +468,14 @@ pub(crate) struct DecodeOnto<'a> {
 
 impl DecodeOnto<'_> {
     /// [`StreamDecoder::input_buf`].
+    #[inline]
     pub(crate) fn input_buf(&mut self) -> &mut [u8] {
         self.decoder.input_buf()
     }
 
     /// [`StreamDecoder::commit_input`], a completed block decoded onto the
     /// vector.
+    #[inline]
     pub(crate) fn commit_input(&mut self, n: usize) -> Result<(), Error> {
         self.decoder.commit(n, Some((self.out, &mut self.end)))
     }
