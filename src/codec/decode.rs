@@ -87,18 +87,6 @@ pub(crate) enum BlockError {
     MatchInLastLiterals { at: usize },
 }
 
-impl BlockError {
-    /// The same error for a block read from `by` bytes into the input: the
-    /// positions of errors found in a sub-slice are counted from its start.
-    #[cold]
-    fn shifted(self, by: usize) -> BlockError {
-        match self {
-            BlockError::LengthPastInput { at } => BlockError::LengthPastInput { at: at + by },
-            other => other,
-        }
-    }
-}
-
 impl fmt::Display for BlockError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
@@ -252,6 +240,12 @@ pub(crate) fn decode_block(
 /// cannot decode, which the general code then decodes (again, if its literals
 /// were already copied: they are copied to the same place).
 ///
+/// Extra length bytes are read only from a fixed view of the input (31 for
+/// literals, 15 for a match), so their sums stay small and the checks on them
+/// are plain comparisons: a longer run (over 7 900 literals, or a match of
+/// over 3 500 bytes) is left to the general code, whose copy dwarfs the cost
+/// of leaving the loop.
+///
 /// The common sequence (under 15 literals, then a match of at most 18 bytes
 /// that does not overlap itself) takes a shortcut: the next [`FAST_IN`] bytes
 /// of input and [`FAST_OUT`] bytes of output are arrays, so the literals and
@@ -369,11 +363,28 @@ fn fast_loop(
         }
         // A long match: it must end at least `CHUNK` bytes before `limit`,
         // or the general code decodes the whole sequence again.
+        // Its extra length bytes are read from the next 15 bytes of input
+        // only (which `rest` holds): a longer length (a match of over 3 500
+        // bytes) is left to the general code too. The sum stays small, so
+        // the check below cannot overflow.
+        let Some(lengths) = rest.first_chunk::<15>() else {
+            (rest, op) = (seq_rest, seq_op);
+            break;
+        };
         let mut p = 0;
-        let len = read_length(rest, &mut p)
-            .map_err(|err| err.shifted(input.len() - rest.len()))?
-            .saturating_add(15 + MIN_MATCH);
-        if len > buf.len().saturating_sub(op + CHUNK) {
+        let mut len = 15 + MIN_MATCH;
+        loop {
+            let Some(&byte) = lengths.get(p) else {
+                (rest, op) = (seq_rest, seq_op);
+                break 'sequences;
+            };
+            p += 1;
+            len += usize::from(byte);
+            if byte != 255 {
+                break;
+            }
+        }
+        if op + len + CHUNK > buf.len() {
             (rest, op) = (seq_rest, seq_op);
             break;
         }
