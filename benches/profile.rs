@@ -23,7 +23,8 @@
 //!
 //! `profile time compress|decompress INPUT PAGE [MODE]` instead times every
 //! implementation of that cell (`compress-ring`: ours with the ring buffer
-//! against liblz4's ring loop), best of 15 runs interleaved (`LZ4S_BENCH_ROUNDS=n`
+//! against liblz4's ring loop; `decompress-ring`: our reader against
+//! liblz4's ring decoder on our ring stream), best of 15 runs interleaved (`LZ4S_BENCH_ROUNDS=n`
 //! for more), and prints their
 //! speeds and ratios to liblz4: a quick look at one cell of the benches'
 //! summaries. `profile sizes INPUT PAGE MODE...` prints both encoders'
@@ -159,11 +160,14 @@ fn main() {
     eprintln!("{name}: {} bytes in, {} bytes out", input.len(), out.len());
 }
 
-/// `time compress|decompress INPUT PAGE [MODE]`: every implementation of one
+/// `time compress|compress-ring|decompress|decompress-ring INPUT PAGE [MODE]`:
+/// every implementation of one
 /// cell, best of 15 interleaved runs.
 fn time(args: &[String]) {
     let [direction, name, page, rest @ ..] = args else {
-        eprintln!("usage: profile time compress|compress-ring|decompress INPUT PAGE [MODE]");
+        eprintln!(
+            "usage: profile time compress|compress-ring|decompress|decompress-ring INPUT PAGE [MODE]"
+        );
         return;
     };
     let page: usize = page.parse().expect("page size");
@@ -187,6 +191,22 @@ fn time(args: &[String]) {
             ],
         );
         (&["ours", "liblz4"], times)
+    } else if direction == "decompress-ring" {
+        let mut stream = Vec::new();
+        let default = CompressionMode::Default;
+        loops::ours_compress_with(&input, Strategy::RingBuffer, page, default, &mut stream);
+        let times = interleaved::best_of_chosen(
+            rounds,
+            &mut [
+                &mut || loops::ours_decompress(black_box(&stream), page, &mut a),
+                &mut || loops::ours_decompress_bufread(black_box(&stream), page, &mut b),
+                &mut || {
+                    let decoder = liblz4::Decoder::ring(page, None);
+                    loops::liblz4_decompress_with(decoder, black_box(&stream), &mut c, &mut block)
+                },
+            ],
+        );
+        (&["ours", "bufread", "liblz4"], times)
     } else if direction == "compress" {
         let times = interleaved::best_of_chosen(
             rounds,
