@@ -47,9 +47,23 @@ fn candidate_index(candidate: u32, base: u32) -> usize {
 /// predict per probe instead of three: as separate branches, the lowest
 /// position test alone (taken by roughly a third of the probes, in no
 /// pattern) cost a misprediction every few probes.
+///
+/// Unless `FAR`, the block ends within 64 KiB of `low32`, so every candidate
+/// at or above `low32` is within reach and the distance is not computed.
 #[inline(always)]
-fn miss(src: &[u8], m: usize, seq: u64, candidate: u32, current: u32, low32: u32) -> u32 {
-    let lowest = low32.max(current.saturating_sub(MAX_DISTANCE as u32));
+fn miss<const FAR: bool>(
+    src: &[u8],
+    m: usize,
+    seq: u64,
+    candidate: u32,
+    current: u32,
+    low32: u32,
+) -> u32 {
+    let lowest = if FAR {
+        low32.max(current.saturating_sub(MAX_DISTANCE as u32))
+    } else {
+        low32
+    };
     (read32(src, m) ^ seq as u32) | u32::from(candidate < lowest)
 }
 
@@ -198,10 +212,19 @@ impl FastTable {
         acceleration: u32,
         out: &mut [u8],
     ) -> Option<usize> {
+        // Whether a position of the block may lie more than 64 KiB after
+        // `low`: only then is a candidate's distance tested (pages over 32 KiB
+        // with the double buffer, or a first block after a dictionary; with
+        // the ring buffer `low` is 64 KiB before the block's end).
+        let far = src.len() - low > MAX_DISTANCE + 1;
         if !self.absolute {
             // Window indices: the loop with a constant 0 base is the plain
             // one. Entries older than the window are already 0.
-            return self.compress_from::<false, false>(src, 0, start, low, acceleration, out);
+            return if far {
+                self.compress_from::<false, false, true>(src, 0, start, low, acceleration, out)
+            } else {
+                self.compress_from::<false, false, false>(src, 0, start, low, acceleration, out)
+            };
         }
         // A candidate older than the window reads as `base`, naming the
         // window's first byte, which is then checked byte by byte like any
@@ -212,18 +235,28 @@ impl FastTable {
         // as liblz4's zeroed table does); otherwise such candidates are below
         // `low` and rejected anyway. Two copies of the loop keep the clamp
         // out of the common case's probe.
-        if low == 0 {
-            self.compress_from::<true, true>(src, base, start, low, acceleration, out)
-        } else {
-            self.compress_from::<true, false>(src, base, start, low, acceleration, out)
+        match (low == 0, far) {
+            (true, true) => {
+                self.compress_from::<true, true, true>(src, base, start, low, acceleration, out)
+            }
+            (true, false) => {
+                self.compress_from::<true, true, false>(src, base, start, low, acceleration, out)
+            }
+            (false, true) => {
+                self.compress_from::<true, false, true>(src, base, start, low, acceleration, out)
+            }
+            (false, false) => {
+                self.compress_from::<true, false, false>(src, base, start, low, acceleration, out)
+            }
         }
     }
 
     /// [`FastTable::compress`], with `ABS` iff positions are absolute (else
-    /// `base` is 0) and `CLAMP` iff also `low == 0`. Each copy is a function of
-    /// its own, so that the copies do not share one register allocation.
+    /// `base` is 0), `CLAMP` iff also `low == 0`, and `FAR` iff the block may
+    /// reach more than 64 KiB past `low` (see `miss`). Each copy is a function
+    /// of its own, so that the copies do not share one register allocation.
     #[inline(never)]
-    fn compress_from<const ABS: bool, const CLAMP: bool>(
+    fn compress_from<const ABS: bool, const CLAMP: bool, const FAR: bool>(
         &mut self,
         src: &[u8],
         base: u32,
@@ -277,7 +310,7 @@ impl FastTable {
                     let current = base + ip as u32;
                     table[h] = current;
                     m = candidate_index(candidate, base);
-                    if miss(src, m, seq, candidate, current, low32) == 0 {
+                    if miss::<FAR>(src, m, seq, candidate, current, low32) == 0 {
                         break;
                     }
                 }
@@ -302,7 +335,7 @@ impl FastTable {
                 let candidate = read_candidate::<CLAMP>(table, h, base);
                 table[h] = current;
                 m = candidate_index(candidate, base);
-                if miss(src, m, seq, candidate, current, low32) == 0 {
+                if miss::<FAR>(src, m, seq, candidate, current, low32) == 0 {
                     continue;
                 }
                 break;
