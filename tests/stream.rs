@@ -131,6 +131,50 @@ fn exact_reads_stop_at_the_end_marker() {
     assert_eq!(decoder.feed(b"more").unwrap(), 0);
 }
 
+/// `commit_input` of more than `input_buf` offered is the caller's bug: it
+/// panics, as documented, in every phase (in the middle of a size prefix or a
+/// block body, while output is unread, after the end marker), before touching
+/// the decoder, which then decodes on as if it had not been called.
+#[test]
+fn committing_more_than_offered_panics_and_changes_nothing() {
+    let config = StreamConfig::default().buffer_size(4096).end_marker(true);
+    let data = common::sample("text", 10_000, 3);
+    let stream = common::compress(&config, &data);
+    let mut decoder = StreamDecoder::new(config).unwrap();
+    let mut source = &stream[..];
+    let mut out = Vec::new();
+    let mut checked = 0;
+    loop {
+        let offered = decoder.input_buf().len();
+        let over = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            decoder.commit_input(offered + 1)
+        }));
+        assert!(
+            over.is_err(),
+            "commit_input({}) after {offered} offered",
+            offered + 1
+        );
+        checked += 1;
+        if decoder.state() != DecoderState::Open {
+            break;
+        }
+        if !decoder.output().is_empty() {
+            out.extend_from_slice(decoder.output());
+            decoder.consume_output(usize::MAX);
+            continue;
+        }
+        // At most 3 bytes at a time: the middle of prefixes and bodies too.
+        let n = source
+            .read(&mut decoder.input_buf()[..offered.min(3)])
+            .unwrap();
+        decoder.commit_input(n).unwrap();
+    }
+    assert_eq!(decoder.state(), DecoderState::Done);
+    assert_eq!(out, data);
+    assert!(source.is_empty());
+    assert!(checked > stream.len() / 3);
+}
+
 #[test]
 fn feed_leaves_the_bytes_after_an_end_marker() {
     let config = StreamConfig::default().end_marker(true);

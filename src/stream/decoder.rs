@@ -360,27 +360,26 @@ impl StreamDecoder {
     /// `commit_input`, decoding a completed block into the window, or onto
     /// `onto` (the vector and the end of its output) when given.
     fn commit(&mut self, n: usize, onto: Option<(&mut Vec<u8>, &mut usize)>) -> Result<(), Error> {
-        let offered = if self.unread.is_empty() {
-            match self.phase {
-                Phase::Prefix { filled } => self.config().get_size_prefix().width() - filled,
-                Phase::Body { size, filled } => self.block.len().min(size) - filled,
-                Phase::Failed(ref err) => return Err(err.clone()),
-                Phase::End => 0,
-            }
-        } else {
-            0
+        // One look at the phase: how much `input_buf` offered, and what the
+        // bytes complete. Nothing is offered while output is unread.
+        let offered = |offered: usize| {
+            assert!(
+                n <= offered,
+                "commit_input({n}) after input_buf offered {offered} bytes"
+            );
         };
-        assert!(
-            n <= offered,
-            "commit_input({n}) after input_buf offered {offered} bytes"
-        );
-        if n == 0 {
+        if !self.unread.is_empty() {
+            offered(0);
             return Ok(());
         }
-        self.total_in += n as u64;
         match self.phase {
             Phase::Prefix { filled } => {
                 let prefix = self.config().get_size_prefix();
+                offered(prefix.width() - filled);
+                if n == 0 {
+                    return Ok(());
+                }
+                self.total_in += n as u64;
                 let filled = filled + n;
                 if filled < prefix.width() {
                     self.phase = Phase::Prefix { filled };
@@ -403,6 +402,11 @@ impl StreamDecoder {
                 }
             }
             Phase::Body { size, filled } => {
+                offered(self.block.len().min(size) - filled);
+                if n == 0 {
+                    return Ok(());
+                }
+                self.total_in += n as u64;
                 let filled = filled + n;
                 if filled < size {
                     self.phase = Phase::Body { size, filled };
@@ -420,7 +424,11 @@ impl StreamDecoder {
                 };
                 self.decoded(result)
             }
-            Phase::End | Phase::Failed(_) => unreachable!("nothing is offered"),
+            Phase::Failed(ref err) => Err(err.clone()),
+            Phase::End => {
+                offered(0);
+                Ok(())
+            }
         }
     }
 
