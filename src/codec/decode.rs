@@ -250,7 +250,7 @@ pub(crate) fn decode_block(
 /// that does not overlap itself) takes a shortcut: the next [`FAST_IN`] bytes
 /// of input and [`FAST_OUT`] bytes of output are arrays, so the literals and
 /// the offset are read without bounds checks of their own, and the match is
-/// one 32-byte copy. The input is walked as a shrinking slice, whose one
+/// one 24-byte copy. The input is walked as a shrinking slice, whose one
 /// length check per sequence is the loop's condition.
 ///
 /// A separate function with few live values, so the loop keeps everything in
@@ -297,12 +297,16 @@ fn fast_loop(
             let len = match_token + MIN_MATCH;
             op += lit;
             if match_token < 15 && offset >= len && offset <= op {
-                // The match does not overlap itself, so one 32-byte load
+                // The match does not overlap itself, so one 24-byte load
                 // (after the literals are in place) then one store copies
-                // it; what lands past its end is overwritten later.
+                // it; what lands past its end is overwritten later. 24
+                // bytes, not 32: the load's second part is 8 bytes, which
+                // straddles the stores just made (the literals, the last
+                // match) less often, and a straddling load waits for them
+                // to reach the cache instead of being forwarded from them.
                 let src = op - offset;
-                let mut chunk = [0u8; 32];
-                chunk.copy_from_slice(&buf[src..src + 32]);
+                let mut chunk = [0u8; 24];
+                chunk.copy_from_slice(&buf[src..src + 24]);
                 // The store goes through the output view again: the same
                 // check as above, which the compiler folds into it.
                 let Some(out) = buf
@@ -312,7 +316,7 @@ fn fast_loop(
                     op = seq_op;
                     break;
                 };
-                out[lit..lit + 32].copy_from_slice(&chunk);
+                out[lit..lit + 24].copy_from_slice(&chunk);
                 op += len;
                 rest = &rest[3 + lit..];
                 continue;
@@ -401,11 +405,12 @@ fn fast_loop(
 #[inline(always)]
 fn copy_match_short(buf: &mut [u8], src: usize, op: usize, len: usize, offset: usize) {
     if offset >= len {
-        // No overlap: one 32-byte load, then one store; what lands past the
-        // match's end is overwritten later.
-        let mut chunk = [0u8; 32];
-        chunk.copy_from_slice(&buf[src..src + 32]);
-        buf[op..op + 32].copy_from_slice(&chunk);
+        // No overlap: one 24-byte load, then one store (as in the fast
+        // loop's shortcut); what lands past the match's end is overwritten
+        // later.
+        let mut chunk = [0u8; 24];
+        chunk.copy_from_slice(&buf[src..src + 24]);
+        buf[op..op + 24].copy_from_slice(&chunk);
         return;
     }
     // The match overlaps itself (`offset < len <= 18`): everything it
