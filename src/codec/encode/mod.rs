@@ -427,7 +427,8 @@ fn count(src: &[u8], a: usize, b: usize, limit: usize) -> usize {
 ///
 /// Most matches extend back by a few bytes or none: one 8-byte comparison
 /// counts them without a branch per byte, whose outcome the processor could
-/// not predict; only a run of 8 equal bytes or more goes on byte by byte.
+/// not predict. Longer runs (a fast mode's late-found matches) go on 8 bytes
+/// at a time, and only the window's first 8 bytes byte by byte.
 #[inline(always)]
 fn count_back(src: &[u8], a: usize, b: usize, max: usize) -> usize {
     let mut back = 0;
@@ -437,11 +438,30 @@ fn count_back(src: &[u8], a: usize, b: usize, max: usize) -> usize {
         if back < 8 || max <= 8 {
             return back.min(max);
         }
+        return count_back_long(src, a, b, max);
     }
     while back < max && src[a - back - 1] == src[b - back - 1] {
         back += 1;
     }
     back
+}
+
+/// [`count_back`] past 8 equal bytes, 8 at a time: out of line, so that the
+/// common case's code stays as small as it was.
+#[inline(never)]
+fn count_back_long(src: &[u8], a: usize, b: usize, max: usize) -> usize {
+    let mut back = 8;
+    while b >= back + 8 && back < max {
+        let diff = read64(src, a - back - 8) ^ read64(src, b - back - 8);
+        if diff != 0 {
+            return (back + (diff.leading_zeros() / 8) as usize).min(max);
+        }
+        back += 8;
+    }
+    while back < max && src[a - back - 1] == src[b - back - 1] {
+        back += 1;
+    }
+    back.min(max)
 }
 
 /// An 8-byte chunk as a little-endian integer.
