@@ -48,10 +48,10 @@ fn candidate_index(candidate: u32, base: u32) -> usize {
 /// position test alone (taken by roughly a third of the probes, in no
 /// pattern) cost a misprediction every few probes.
 ///
-/// Unless `FAR`, the block ends within 64 KiB of `low32`, so every candidate
-/// at or above `low32` is within reach and the distance is not computed.
+/// `REACH` says which of the first two tests can fail for this block (see
+/// `Reach`), so that the probe computes only what it needs.
 #[inline(always)]
-fn miss<const FAR: bool>(
+fn miss<const REACH: u8>(
     src: &[u8],
     m: usize,
     seq: u64,
@@ -59,12 +59,40 @@ fn miss<const FAR: bool>(
     current: u32,
     low32: u32,
 ) -> u32 {
-    let lowest = if FAR {
-        low32.max(current.saturating_sub(MAX_DISTANCE as u32))
-    } else {
-        low32
+    let lowest = match REACH {
+        Reach::NEAR => low32,
+        Reach::BEHIND => current - MAX_DISTANCE as u32,
+        _ => low32.max(current.saturating_sub(MAX_DISTANCE as u32)),
     };
     (read32(src, m) ^ seq as u32) | u32::from(candidate < lowest)
+}
+
+/// Which bound of a candidate a block needs: the block's lowest position,
+/// 64 KiB back from the probed position, or the higher of the two.
+struct Reach;
+
+impl Reach {
+    /// The whole block lies within 64 KiB of its lowest position: the double
+    /// buffer with pages up to 32 KiB. Every candidate at or above the lowest
+    /// position is within reach.
+    const NEAR: u8 = 0;
+    /// The lowest position is at least 64 KiB before the block: the ring
+    /// buffer once it holds 64 KiB of history. 64 KiB back from any position
+    /// of the block is at or above the lowest position.
+    const BEHIND: u8 = 1;
+    /// Either bound may be the higher (64 KiB pages, a first block after a
+    /// dictionary, a ring buffer with less than 64 KiB of history).
+    const BOTH: u8 = 2;
+
+    fn of(end: usize, start: usize, low: usize) -> u8 {
+        if end - low <= MAX_DISTANCE + 1 {
+            Reach::NEAR
+        } else if start - low >= MAX_DISTANCE {
+            Reach::BEHIND
+        } else {
+            Reach::BOTH
+        }
+    }
 }
 
 /// The table: the last position seen for each hash, in one of two forms,
@@ -212,19 +240,19 @@ impl FastTable {
         acceleration: u32,
         out: &mut [u8],
     ) -> Option<usize> {
-        // Whether a position of the block may lie more than 64 KiB after
-        // `low`: only then is a candidate's distance tested (pages over 32 KiB
-        // with the double buffer, or a first block after a dictionary; with
-        // the ring buffer `low` is 64 KiB before the block's end).
-        let far = src.len() - low > MAX_DISTANCE + 1;
+        let reach = Reach::of(src.len(), start, low);
         if !self.absolute {
             // Window indices: the loop with a constant 0 base is the plain
             // one. Entries older than the window are already 0.
-            return if far {
-                self.compress_from::<false, false, true>(src, 0, start, low, acceleration, out)
-            } else {
-                self.compress_from::<false, false, false>(src, 0, start, low, acceleration, out)
-            };
+            return self.compress_with::<false, false>(
+                reach,
+                src,
+                0,
+                start,
+                low,
+                acceleration,
+                out,
+            );
         }
         // A candidate older than the window reads as `base`, naming the
         // window's first byte, which is then checked byte by byte like any
@@ -235,28 +263,60 @@ impl FastTable {
         // as liblz4's zeroed table does); otherwise such candidates are below
         // `low` and rejected anyway. Two copies of the loop keep the clamp
         // out of the common case's probe.
-        match (low == 0, far) {
-            (true, true) => {
-                self.compress_from::<true, true, true>(src, base, start, low, acceleration, out)
-            }
-            (true, false) => {
-                self.compress_from::<true, true, false>(src, base, start, low, acceleration, out)
-            }
-            (false, true) => {
-                self.compress_from::<true, false, true>(src, base, start, low, acceleration, out)
-            }
-            (false, false) => {
-                self.compress_from::<true, false, false>(src, base, start, low, acceleration, out)
-            }
+        if low == 0 {
+            self.compress_with::<true, true>(reach, src, base, start, low, acceleration, out)
+        } else {
+            self.compress_with::<true, false>(reach, src, base, start, low, acceleration, out)
+        }
+    }
+
+    /// [`FastTable::compress_from`] for the block's `Reach`.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn compress_with<const ABS: bool, const CLAMP: bool>(
+        &mut self,
+        reach: u8,
+        src: &[u8],
+        base: u32,
+        start: usize,
+        low: usize,
+        acceleration: u32,
+        out: &mut [u8],
+    ) -> Option<usize> {
+        match reach {
+            Reach::NEAR => self.compress_from::<ABS, CLAMP, { Reach::NEAR }>(
+                src,
+                base,
+                start,
+                low,
+                acceleration,
+                out,
+            ),
+            Reach::BEHIND => self.compress_from::<ABS, CLAMP, { Reach::BEHIND }>(
+                src,
+                base,
+                start,
+                low,
+                acceleration,
+                out,
+            ),
+            _ => self.compress_from::<ABS, CLAMP, { Reach::BOTH }>(
+                src,
+                base,
+                start,
+                low,
+                acceleration,
+                out,
+            ),
         }
     }
 
     /// [`FastTable::compress`], with `ABS` iff positions are absolute (else
-    /// `base` is 0), `CLAMP` iff also `low == 0`, and `FAR` iff the block may
-    /// reach more than 64 KiB past `low` (see `miss`). Each copy is a function
-    /// of its own, so that the copies do not share one register allocation.
+    /// `base` is 0), `CLAMP` iff also `low == 0`, and `REACH` the block's
+    /// `Reach` (see `miss`). Each copy is a function of its own, so that the
+    /// copies do not share one register allocation.
     #[inline(never)]
-    fn compress_from<const ABS: bool, const CLAMP: bool, const FAR: bool>(
+    fn compress_from<const ABS: bool, const CLAMP: bool, const REACH: u8>(
         &mut self,
         src: &[u8],
         base: u32,
@@ -310,7 +370,7 @@ impl FastTable {
                     let current = base + ip as u32;
                     table[h] = current;
                     m = candidate_index(candidate, base);
-                    if miss::<FAR>(src, m, seq, candidate, current, low32) == 0 {
+                    if miss::<REACH>(src, m, seq, candidate, current, low32) == 0 {
                         break;
                     }
                 }
@@ -335,7 +395,7 @@ impl FastTable {
                 let candidate = read_candidate::<CLAMP>(table, h, base);
                 table[h] = current;
                 m = candidate_index(candidate, base);
-                if miss::<FAR>(src, m, seq, candidate, current, low32) == 0 {
+                if miss::<REACH>(src, m, seq, candidate, current, low32) == 0 {
                     continue;
                 }
                 break;
