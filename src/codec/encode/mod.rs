@@ -427,12 +427,17 @@ fn count(src: &[u8], a: usize, b: usize, limit: usize) -> usize {
 ///
 /// Most matches extend back by a few bytes or none: one 8-byte comparison
 /// counts them without a branch per byte, whose outcome the processor could
-/// not predict. Longer runs (a fast mode's late-found matches) go on 8 bytes
+/// not predict. The first byte is still tested on its own: where matches
+/// regularly extend by nothing (records of a fixed layout) that branch is
+/// predicted, and the position does not wait for the 8-byte comparison. Longer runs (a fast mode's late-found matches) go on 8 bytes
 /// at a time, and only the window's first 8 bytes byte by byte.
 #[inline(always)]
 fn count_back(src: &[u8], a: usize, b: usize, max: usize) -> usize {
     let mut back = 0;
     if b >= 8 {
+        if max == 0 || src[a - 1] != src[b - 1] {
+            return 0;
+        }
         let diff = read64(src, a - 8) ^ read64(src, b - 8);
         back = (diff.leading_zeros() / 8) as usize;
         if back < 8 || max <= 8 {
