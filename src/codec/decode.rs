@@ -272,7 +272,7 @@ fn fast_loop(
     let Some(last_view) = buf.len().checked_sub(FAST_OUT) else {
         return Ok((ip, op));
     };
-    'sequences: while let Some(seq) = rest.first_chunk::<FAST_IN>() {
+    while let Some(seq) = rest.first_chunk::<FAST_IN>() {
         if op > last_view {
             break;
         }
@@ -328,17 +328,10 @@ fn fast_loop(
             // a run whose length needs more (over 7 900 literals) is left to
             // the general code, which copies it with one `memcpy` anyway.
             // The sum stays small, so the checks below cannot overflow.
-            let mut p = 1;
-            loop {
-                let Some(&byte) = seq.get(p) else {
-                    break 'sequences;
-                };
-                p += 1;
-                lit += usize::from(byte);
-                if byte != 255 {
-                    break;
-                }
-            }
+            let Some((long, p)) = view_length(lit, seq, 1) else {
+                break;
+            };
+            lit = long;
             // After the literals, the input must still hold `FAST_IN` bytes
             // and the output `FAST_OUT`, as at the start of a sequence.
             if p + lit + FAST_IN > rest.len() || op + lit + FAST_OUT > buf.len() {
@@ -375,19 +368,10 @@ fn fast_loop(
             (rest, op) = (seq_rest, seq_op);
             break;
         };
-        let mut p = 0;
-        let mut len = 15 + MIN_MATCH;
-        loop {
-            let Some(&byte) = lengths.get(p) else {
-                (rest, op) = (seq_rest, seq_op);
-                break 'sequences;
-            };
-            p += 1;
-            len += usize::from(byte);
-            if byte != 255 {
-                break;
-            }
-        }
+        let Some((len, p)) = view_length(15 + MIN_MATCH, lengths, 0) else {
+            (rest, op) = (seq_rest, seq_op);
+            break;
+        };
         if op + len + CHUNK > buf.len() {
             (rest, op) = (seq_rest, seq_op);
             break;
@@ -477,6 +461,27 @@ fn offset_error(at: usize, offset: usize, available: usize) -> BlockError {
             at,
             offset,
             available,
+        }
+    }
+}
+
+/// A long literal or match length in the fast loop: `short` (what the token
+/// says) plus the extra bytes (a run of 255s ended by a smaller byte) read
+/// from `view`, a fixed view of the input, from `start` on. Returns the length
+/// and where its bytes end in `view`, or `None` when the view ends first (the
+/// general code then reads the length from the whole block). The sum is at
+/// most 255 times the view's length, so the fast loop's checks on it cannot
+/// overflow.
+#[inline(always)]
+fn view_length(short: usize, view: &[u8], start: usize) -> Option<(usize, usize)> {
+    let mut sum = short;
+    let mut at = start;
+    loop {
+        let byte = *view.get(at)?;
+        at += 1;
+        sum += usize::from(byte);
+        if byte != 255 {
+            return Some((sum, at));
         }
     }
 }
