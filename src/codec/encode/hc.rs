@@ -5,7 +5,7 @@
 //! parser (levels 10-12) in `opt.rs` searches through the same tables.
 
 use super::sequence::SequenceWriter;
-use super::{count, read16, read32, read64, MAX_DISTANCE, MFLIMIT, MIN_LENGTH, MIN_MATCH};
+use super::{count_long, read16, read32, read64, MAX_DISTANCE, MFLIMIT, MIN_LENGTH, MIN_MATCH};
 
 const HASH_LOG: u32 = 15;
 const CHAIN_SIZE: usize = 1 << 16;
@@ -157,7 +157,7 @@ impl HcTables {
                         0
                     };
                     match_len =
-                        MIN_MATCH + count(src, ip + MIN_MATCH, m + MIN_MATCH, i_high) + back;
+                        MIN_MATCH + count_long(src, ip + MIN_MATCH, m + MIN_MATCH, i_high) + back;
                     if match_len > longest {
                         longest = match_len;
                         found = Match {
