@@ -156,7 +156,7 @@ pub(crate) fn decode_block(
         // Most sequences take the fast loop; it returns at the first one it
         // cannot decode, which the general code below then handles.
         if ip + FAST_IN <= input.len() && op + FAST_OUT <= limit {
-            (ip, op) = fast_loop(input, buf, ip, op, limit)?;
+            (ip, op) = fast_loop(input, buf, ip, op, limit);
         }
 
         let Some(&token) = input.get(ip) else {
@@ -238,7 +238,9 @@ pub(crate) fn decode_block(
 /// short match writes), so only the lengths of long runs and the offset need
 /// checking. Returns where it stopped: at the start of the first sequence it
 /// cannot decode, which the general code then decodes (again, if its literals
-/// were already copied: they are copied to the same place).
+/// were already copied: they are copied to the same place). That includes a
+/// sequence with an invalid offset, which the general code then reports, so
+/// this loop has no error path of its own.
 ///
 /// Extra length bytes are read only from a fixed view of the input (31 for
 /// literals, 15 for a match), so their sums stay small and the checks on them
@@ -262,7 +264,7 @@ fn fast_loop(
     ip: usize,
     mut op: usize,
     limit: usize,
-) -> Result<(usize, usize), BlockError> {
+) -> (usize, usize) {
     // Nothing at or past `limit` is written here: every copy stays
     // `FAST_OUT - CHUNK` or more before it.
     let buf_len = limit.min(buf.len());
@@ -270,7 +272,7 @@ fn fast_loop(
     let mut rest = &input[ip..];
     // Where the last output view may start.
     let Some(last_view) = buf.len().checked_sub(FAST_OUT) else {
-        return Ok((ip, op));
+        return (ip, op);
     };
     while let Some(seq) = rest.first_chunk::<FAST_IN>() {
         if op > last_view {
@@ -350,7 +352,10 @@ fn fast_loop(
         // starts after its offset and holds at least 15 more bytes, the
         // output `FAST_OUT - 14` more.
         if offset.wrapping_sub(1) >= op {
-            return Err(offset_error(input.len() - rest.len() - 2, offset, op));
+            // Invalid: the general code decodes the sequence again and
+            // reports it (one fewer value for this loop to keep live).
+            (rest, op) = (seq_rest, seq_op);
+            break;
         }
         let src = op - offset;
         if match_token < 15 {
@@ -380,7 +385,7 @@ fn fast_loop(
         op += len;
         rest = &rest[p..];
     }
-    Ok((input.len() - rest.len(), op))
+    (input.len() - rest.len(), op)
 }
 
 /// Copies a match of at most 18 bytes from `buf[src..]` to `buf[op..]`
