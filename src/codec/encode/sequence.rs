@@ -102,18 +102,17 @@ impl<'a> SequenceWriter<'a> {
     fn copy_literals(&mut self, src: &[u8], from: usize, len: usize) {
         let pos = self.pos as u32 as usize;
         let from = from as u32 as usize;
-        let views = (
-            self.out
-                .get_mut(pos..)
-                .and_then(<[u8]>::first_chunk_mut::<80>),
-            src.get(from..).and_then(<[u8]>::first_chunk::<80>),
-        );
-        if let (true, Some(dst), Some(from)) = (len <= 64, views.0, views.1) {
+        let dst = self
+            .out
+            .get_mut(pos..)
+            .and_then(<[u8]>::first_chunk_mut::<80>);
+        let view = src.get(from..).and_then(<[u8]>::first_chunk::<80>);
+        if let (Some(dst), Some(view), true) = (dst, view, len <= 64) {
             // Fixed 80-byte views: the chunks (at most four) lie inside them
             // by construction, so they need no checks of their own, where a
             // view of `len + 16` bytes left two per chunk in the loop.
             for k in 0..4 {
-                dst[16 * k..16 * k + 16].copy_from_slice(&from[16 * k..16 * k + 16]);
+                dst[16 * k..16 * k + 16].copy_from_slice(&view[16 * k..16 * k + 16]);
                 if 16 * (k + 1) >= len {
                     break;
                 }
