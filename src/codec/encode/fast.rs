@@ -381,7 +381,15 @@ impl FastTable {
             m -= back;
             loop {
                 let len = MIN_MATCH + count(src, ip + MIN_MATCH, m + MIN_MATCH, match_limit);
-                out.sequence(src, ip, ip - m, len);
+                // Every rule holds here (see `sequence.rs`): the match starts
+                // at or after the anchor (the backward extension stops
+                // there) and before `mflimit_plus_one` (each probe's
+                // position is below it), `count` stops at `match_limit`, the
+                // length is at least `MIN_MATCH`, and `miss` accepted the
+                // candidate: at or above the lowest position, within
+                // `MAX_DISTANCE`, and below `ip` (the table only ever holds
+                // positions already passed).
+                out.sequence_unchecked(src, ip, ip - m, len);
                 ip += len;
                 anchor = ip;
                 if ip >= mflimit_plus_one {

@@ -1,12 +1,19 @@
 //! The one LZ4 sequence writer every match finder emits through.
 //!
-//! It owns the block-format end rules, so no finder can break them: the last
-//! match starts at least [`MFLIMIT`] bytes before the end of the block, the last
-//! [`LAST_LITERALS`] bytes are literals, every match is at least [`MIN_MATCH`]
-//! bytes long and refers at most [`MAX_DISTANCE`] bytes back, and never before
-//! the lowest byte the block may use (the stream's compatibility rule). A
-//! sequence that breaks a rule is not written; the block is then marked broken
-//! and the encoder stores the chunk as literals instead, which is always valid.
+//! It owns the block-format end rules: the last match starts at least
+//! [`MFLIMIT`] bytes before the end of the block, the last [`LAST_LITERALS`]
+//! bytes are literals, every match is at least [`MIN_MATCH`] bytes long and
+//! refers at most [`MAX_DISTANCE`] bytes back, and never before the lowest
+//! byte the block may use (the stream's compatibility rule). A sequence that
+//! breaks a rule is not written; the block is then marked broken and the
+//! encoder stores the chunk as literals instead, which is always valid.
+//!
+//! The fast finder's loop keeps every rule by construction (each is shown
+//! where it writes), and there the checks were about 8 % of the default
+//! mode's instructions: it writes with [`SequenceWriter::sequence_unchecked`],
+//! whose checks run in debug builds (every test, every fuzz target). The other
+//! finders, whose searches are far more complex and whose sequences are a
+//! small part of their cost, keep them.
 
 use super::{LAST_LITERALS, MAX_DISTANCE, MFLIMIT, MIN_MATCH};
 
@@ -45,17 +52,47 @@ impl<'a> SequenceWriter<'a> {
     /// `len` bytes at `start` copying from `offset` bytes back.
     #[inline(always)]
     pub(crate) fn sequence(&mut self, src: &[u8], start: usize, offset: usize, len: usize) {
-        if start < self.anchor
+        if self.breaks_a_rule(start, offset, len) {
+            self.reject(start, offset, len);
+            return;
+        }
+        self.write(src, start, offset, len);
+    }
+
+    /// [`SequenceWriter::sequence`] for a finder that keeps every rule by
+    /// construction: the rules are checked in debug builds only (see the
+    /// module's documentation).
+    #[inline(always)]
+    pub(crate) fn sequence_unchecked(
+        &mut self,
+        src: &[u8],
+        start: usize,
+        offset: usize,
+        len: usize,
+    ) {
+        // `reject` panics in debug builds.
+        if cfg!(debug_assertions) && self.breaks_a_rule(start, offset, len) {
+            self.reject(start, offset, len);
+        }
+        self.write(src, start, offset, len);
+    }
+
+    /// Whether a match of `len` bytes at `start`, `offset` bytes back, breaks
+    /// one of the block's rules.
+    #[inline(always)]
+    fn breaks_a_rule(&self, start: usize, offset: usize, len: usize) -> bool {
+        start < self.anchor
             || start + MFLIMIT > self.end
             || start + len + LAST_LITERALS > self.end
             || len < MIN_MATCH
             || offset == 0
             || offset > MAX_DISTANCE
             || offset > start - self.low
-        {
-            self.reject(start, offset, len);
-            return;
-        }
+    }
+
+    /// Writes a sequence that keeps the rules.
+    #[inline(always)]
+    fn write(&mut self, src: &[u8], start: usize, offset: usize, len: usize) {
         let literals = start - self.anchor;
         // Output positions fit 32 bits (a block is at most compress_bound of
         // 0x7E000000 bytes); see `read32` for why that is spelled out.
