@@ -94,6 +94,27 @@ impl<'a> SequenceWriter<'a> {
     #[inline(always)]
     fn write(&mut self, src: &[u8], start: usize, offset: usize, len: usize) {
         let literals = start - self.anchor;
+        let match_code = len - MIN_MATCH;
+        if literals < RUN_MASK && match_code < RUN_MASK {
+            // The common sequence: a one-byte token, at most 14 literals
+            // (copied as 16 bytes) and the offset, written through fixed
+            // views with no length bytes.
+            let pos = self.pos as u32 as usize;
+            let anchor = self.anchor as u32 as usize;
+            let dst = self
+                .out
+                .get_mut(pos..)
+                .and_then(<[u8]>::first_chunk_mut::<32>);
+            let view = src.get(anchor..).and_then(<[u8]>::first_chunk::<16>);
+            if let (Some(dst), Some(view)) = (dst, view) {
+                dst[0] = ((literals << 4) | match_code) as u8;
+                dst[1..17].copy_from_slice(view);
+                dst[1 + literals..3 + literals].copy_from_slice(&(offset as u16).to_le_bytes());
+                self.pos = pos + 3 + literals;
+                self.anchor = start + len;
+                return;
+            }
+        }
         // Output positions fit 32 bits (a block is at most compress_bound of
         // 0x7E000000 bytes); see `read32` for why that is spelled out.
         let token = self.pos as u32 as usize;
@@ -108,7 +129,6 @@ impl<'a> SequenceWriter<'a> {
         let pos = self.pos as u32 as usize;
         self.out[pos..pos + 2].copy_from_slice(&(offset as u16).to_le_bytes());
         self.pos = pos + 2;
-        let match_code = len - MIN_MATCH;
         let match_code = if match_code >= RUN_MASK {
             self.length_bytes(match_code - RUN_MASK);
             RUN_MASK
