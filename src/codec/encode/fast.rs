@@ -334,8 +334,9 @@ impl FastTable {
         );
         let mut out = SequenceWriter::new(out, start, low, end);
         let mflimit_plus_one = end - MFLIMIT + 1;
-        // A probe at `mflimit_plus_one` reads 8 bytes, up to 3 before `end`.
-        let probe_area = &src[..mflimit_plus_one + 7];
+        // The last probe is at `mflimit_plus_one` and reads 8 bytes, up to
+        // 3 before `end`.
+        let probe_area = &src[..mflimit_plus_one + 8];
         let match_limit = end - super::LAST_LITERALS;
         let base = if ABS { base } else { 0 };
         // Positions: the encoder keeps `base + src.len()` below 2^31.
