@@ -64,7 +64,11 @@ fn miss<const REACH: u8>(
         Reach::BEHIND => current - MAX_DISTANCE as u32,
         _ => low32.max(current.saturating_sub(MAX_DISTANCE as u32)),
     };
-    (read32(src, m) ^ seq as u32) | u32::from(candidate < lowest)
+    // `candidate < lowest` as the sign of their difference: every position
+    // stays below 2^31 (the encoder rebases before), so the difference's top
+    // bit is set exactly when the candidate is lower. A subtraction and a
+    // mask, where a comparison's flag needs a zeroed register to land in.
+    (read32(src, m) ^ seq as u32) | (candidate.wrapping_sub(lowest) & 1 << 31)
 }
 
 /// Which bound of a candidate a block needs: the block's lowest position,
