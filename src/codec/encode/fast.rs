@@ -14,6 +14,12 @@ const HASH_LOG: u32 = 12;
 /// (liblz4's `LZ4_skipTrigger`): incompressible data is skipped quickly.
 const SKIP_TRIGGER: u32 = 6;
 
+/// The little-endian `u64` in `bytes` (exactly 8 of them).
+#[inline(always)]
+fn le64(bytes: &[u8]) -> u64 {
+    u64::from_le_bytes(bytes.try_into().unwrap_or_default())
+}
+
 #[inline(always)]
 fn hash(sequence: u64) -> usize {
     // liblz4's LZ4_hash5 on a little-endian 64-bit read: the low 5 bytes.
@@ -405,12 +411,19 @@ impl FastTable {
                 out.sequence_unchecked(src, ip, ip - m, len);
                 ip += len;
                 anchor = ip;
-                if ip >= mflimit_plus_one {
+                // The bytes from `ip - 2`, for the two hashes below. The
+                // view's one test is also the end test, as in the search:
+                // `probe_area` ends 8 bytes after the last probe, so 11
+                // bytes fit exactly when `ip < mflimit_plus_one` (the last
+                // is not read).
+                let from = (ip - 2) as u32 as usize;
+                let Some(bytes) = probe_area.get(from..from + 11) else {
                     break 'blocks;
-                }
-                table[hash(read64(src, ip - 2))] = base + (ip - 2) as u32;
+                };
+                let (before, at) = (le64(&bytes[..8]), le64(&bytes[2..10]));
+                table[hash(before)] = base + (ip - 2) as u32;
                 // A match right here continues without literals.
-                let seq = read64(src, ip);
+                let seq = at;
                 let h = hash(seq);
                 let current = base + ip as u32;
                 let candidate = read_candidate::<CLAMP>(table, h, base);
