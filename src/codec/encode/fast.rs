@@ -4,7 +4,7 @@
 //! same matches liblz4 finds on the same pages.
 
 use super::sequence::SequenceWriter;
-use super::{count, read32, read64, MAX_DISTANCE, MFLIMIT, MIN_LENGTH, MIN_MATCH};
+use super::{count, le64, read32, read64, MAX_DISTANCE, MFLIMIT, MIN_LENGTH, MIN_MATCH};
 
 /// log2 of the table size: liblz4's `LZ4_HASHLOG` with the default
 /// `LZ4_MEMORY_USAGE` of 14 (16 KiB of `u32`).
@@ -13,12 +13,6 @@ const HASH_LOG: u32 = 12;
 /// After `1 << SKIP_TRIGGER` failed probes the step grows by one
 /// (liblz4's `LZ4_skipTrigger`): incompressible data is skipped quickly.
 const SKIP_TRIGGER: u32 = 6;
-
-/// The little-endian `u64` in `bytes` (exactly 8 of them).
-#[inline(always)]
-fn le64(bytes: &[u8]) -> u64 {
-    u64::from_le_bytes(bytes.try_into().unwrap_or_default())
-}
 
 #[inline(always)]
 fn hash(sequence: u64) -> usize {
@@ -385,7 +379,7 @@ impl FastTable {
                     let Some(next) = probe_area.get(next..next + 8) else {
                         break 'blocks;
                     };
-                    forward_seq = u64::from_le_bytes(next.try_into().unwrap_or_default());
+                    forward_seq = le64(next);
                     let current = base + ip as u32;
                     table[h] = current;
                     m = candidate_index(candidate, base);
