@@ -414,10 +414,9 @@ impl FastTable {
                 let Some(bytes) = probe_area.get(from..from + 11) else {
                     break 'blocks;
                 };
-                let (before, at) = (le64(&bytes[..8]), le64(&bytes[2..10]));
-                table[hash(before)] = base + (ip - 2) as u32;
+                table[hash(le64(&bytes[..8]))] = base + (ip - 2) as u32;
                 // A match right here continues without literals.
-                let seq = at;
+                let seq = le64(&bytes[2..10]);
                 let h = hash(seq);
                 let current = base + ip as u32;
                 let candidate = read_candidate::<CLAMP>(table, h, base);

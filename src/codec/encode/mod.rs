@@ -352,8 +352,10 @@ impl Encoder {
             // `new` pairs every finder with its tables.
             _ => None,
         };
-        // `None`: a finder proposed an invalid sequence (a bug). Store the
-        // chunk as literals rather than write a block that would not decode.
+        // `None`: a finder proposed an invalid sequence (a bug; the fast
+        // finder's sequences are checked in debug builds only, see
+        // `sequence.rs`). Store the chunk as literals rather than write a
+        // block that would not decode.
         written.unwrap_or_else(|| literal_block(out, src, start, low))
     }
 }
