@@ -41,7 +41,7 @@ enum Repeat {
 /// tables of `$tables`: the head of its hash's chain becomes `$idx`, linked
 /// to the previous head by their distance. A macro, not a function: both
 /// insertion walks use it, and as an inlined function it changed the chain
-/// parser's code (0.2-0.7 % more instructions for levels 3-9).
+/// parser's code (up to 0.7 % more instructions for levels 3-9).
 macro_rules! link {
     ($tables:ident, $idx:expr, $quad:expr) => {{
         let idx: u32 = $idx;
@@ -119,7 +119,7 @@ impl HcTables {
     /// instead of 20. The optimal parser inserts through this one (levels
     /// 10-12: 3.6-7.7 % fewer instructions); in the chain parser's larger
     /// function the extra values it keeps live pushed others to the stack
-    /// (levels 3-9: 1-6 % more), so that one walks by index.
+    /// (levels 3-9: up to 6 % more), so that one walks by index.
     #[inline(always)]
     fn insert_sliced(&mut self, src: &[u8], base: u32, target: usize) {
         let first = self.next.saturating_sub(base) as usize;
