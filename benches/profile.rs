@@ -24,15 +24,19 @@
 //! `profile time compress|decompress INPUT PAGE [MODE]` instead times every
 //! implementation of that cell (`compress-ring`: ours with the ring buffer
 //! against liblz4's ring loop; `decompress-ring`: our reader against
-//! liblz4's ring decoder on our ring stream), best of 15 runs interleaved (`LZ4S_BENCH_ROUNDS=n`
+//! liblz4's ring decoder on our ring stream; `decode-only`: our reader
+//! through `fill_buf`/`consume` and liblz4's loop, each reading only the
+//! last byte of each chunk, so without the consumer's copy), best of 15
+//! runs interleaved (`LZ4S_BENCH_ROUNDS=n`
 //! for more), and prints their
 //! speeds and ratios to liblz4: a quick look at one cell of the benches'
 //! summaries. `profile sizes INPUT PAGE MODE...` prints both encoders'
 //! compressed sizes in each mode.
 
 use std::hint::black_box;
+use std::io::BufRead;
 
-use lz4_stream::{CompressionMode, Strategy};
+use lz4_stream::{CompressionMode, Lz4StreamReader, Strategy, StreamConfig};
 
 #[allow(dead_code)]
 mod corpus;
@@ -160,13 +164,13 @@ fn main() {
     eprintln!("{name}: {} bytes in, {} bytes out", input.len(), out.len());
 }
 
-/// `time compress|compress-ring|decompress|decompress-ring INPUT PAGE [MODE]`:
-/// every implementation of one
-/// cell, best of 15 interleaved runs.
+/// `time compress|compress-ring|decompress|decompress-ring|decode-only INPUT
+/// PAGE [MODE]`: every implementation of one cell, best of 15 interleaved
+/// runs.
 fn time(args: &[String]) {
     let [direction, name, page, rest @ ..] = args else {
         eprintln!(
-            "usage: profile time compress|compress-ring|decompress|decompress-ring INPUT PAGE [MODE]"
+            "usage: profile time compress|compress-ring|decompress|decompress-ring|decode-only INPUT PAGE [MODE]"
         );
         return;
     };
@@ -216,6 +220,21 @@ fn time(args: &[String]) {
             ],
         );
         (&["ours", "liblz4"], times)
+    } else if direction == "decode-only" {
+        let mut stream = Vec::new();
+        loops::ours_compress(&input, page, CompressionMode::Default, &mut stream);
+        let times = interleaved::best_of_chosen(
+            rounds,
+            &mut [
+                &mut || {
+                    black_box(ours_decode_only(black_box(&stream), page));
+                },
+                &mut || {
+                    black_box(liblz4_decode_only(black_box(&stream), page, &mut block));
+                },
+            ],
+        );
+        (&["ours", "liblz4"], times)
     } else {
         let mut stream = Vec::new();
         loops::ours_compress(&input, page, CompressionMode::Default, &mut stream);
@@ -242,6 +261,39 @@ fn time(args: &[String]) {
             reference.as_secs_f64() / time.as_secs_f64()
         );
     }
+}
+
+/// Our reader through `fill_buf`/`consume` with no consumer's copy: each
+/// chunk's last byte is read, so that what is timed is the decoding (and
+/// the window's slides), as `liblz4_decode_only` times liblz4's loop.
+/// Returns the bytes decoded plus the sum of those last bytes.
+fn ours_decode_only(stream: &[u8], page: usize) -> u64 {
+    let config = StreamConfig::default().buffer_size(page);
+    let mut reader = Lz4StreamReader::with_config(stream, config).unwrap();
+    let mut sum = 0u64;
+    loop {
+        let chunk = reader.fill_buf().unwrap();
+        let Some(&last) = chunk.last() else {
+            return sum;
+        };
+        let n = chunk.len();
+        sum += n as u64 + u64::from(last);
+        reader.consume(n);
+    }
+}
+
+/// liblz4's double-buffer loop (each block copied into a block buffer, as in
+/// `loops::liblz4_decompress`) reading only each page's last byte.
+fn liblz4_decode_only(stream: &[u8], page: usize, block: &mut [u8]) -> u64 {
+    let mut decoder = liblz4::Decoder::new(page, None);
+    let mut sum = 0u64;
+    for range in loops::block_ranges(stream) {
+        let block = &mut block[..range.len()];
+        block.copy_from_slice(&stream[range]);
+        let page = decoder.decompress(block).unwrap();
+        sum += page.len() as u64 + u64::from(page.last().copied().unwrap_or(0));
+    }
+    sum
 }
 
 /// `sizes INPUT PAGE MODE...`: both encoders' compressed sizes per mode.
