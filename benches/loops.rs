@@ -92,6 +92,12 @@ pub fn ours_decompress(stream: &[u8], page: usize, out: &mut Vec<u8>) {
 /// would do it.
 pub fn ours_decompress_bufread(stream: &[u8], page: usize, out: &mut Vec<u8>) {
     out.clear();
+    ours_bufread_chunks(stream, page, |chunk| out.extend_from_slice(chunk));
+}
+
+/// Our reader through `fill_buf`/`consume`: each decoded chunk, where it lies
+/// in the reader's window, handed to `each` before it is consumed.
+pub fn ours_bufread_chunks(stream: &[u8], page: usize, mut each: impl FnMut(&[u8])) {
     let mut reader =
         Lz4StreamReader::with_config(stream, config(page, CompressionMode::Default)).unwrap();
     loop {
@@ -100,7 +106,7 @@ pub fn ours_decompress_bufread(stream: &[u8], page: usize, out: &mut Vec<u8>) {
             break;
         }
         let n = chunk.len();
-        out.extend_from_slice(chunk);
+        each(chunk);
         reader.consume(n);
     }
 }
@@ -118,16 +124,28 @@ pub fn liblz4_decompress(stream: &[u8], page: usize, out: &mut Vec<u8>, block: &
 /// `liblz4::Decoder::ring`, which decodes into a ring of
 /// `LZ4_decoderRingBufferSize(page)` bytes).
 pub fn liblz4_decompress_with(
-    mut decoder: liblz4::Decoder,
+    decoder: liblz4::Decoder,
     stream: &[u8],
     out: &mut Vec<u8>,
     block: &mut [u8],
 ) {
     out.clear();
+    liblz4_decode_pages(decoder, stream, block, |page| out.extend_from_slice(page));
+}
+
+/// liblz4's loop with `decoder`: each block copied into `block` and decoded,
+/// and each decoded page, where it lies in the decoder's buffer, handed to
+/// `each`.
+pub fn liblz4_decode_pages(
+    mut decoder: liblz4::Decoder,
+    stream: &[u8],
+    block: &mut [u8],
+    mut each: impl FnMut(&[u8]),
+) {
     for range in block_ranges(stream) {
         let block = &mut block[..range.len()];
         block.copy_from_slice(&stream[range]);
-        out.extend_from_slice(decoder.decompress(block).unwrap());
+        each(decoder.decompress(block).unwrap());
     }
 }
 

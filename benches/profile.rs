@@ -34,9 +34,8 @@
 //! compressed sizes in each mode.
 
 use std::hint::black_box;
-use std::io::BufRead;
 
-use lz4_stream::{CompressionMode, Lz4StreamReader, Strategy, StreamConfig};
+use lz4_stream::{CompressionMode, Strategy};
 
 #[allow(dead_code)]
 mod corpus;
@@ -268,32 +267,23 @@ fn time(args: &[String]) {
 /// the window's slides), as `liblz4_decode_only` times liblz4's loop.
 /// Returns the bytes decoded plus the sum of those last bytes.
 fn ours_decode_only(stream: &[u8], page: usize) -> u64 {
-    let config = StreamConfig::default().buffer_size(page);
-    let mut reader = Lz4StreamReader::with_config(stream, config).unwrap();
     let mut sum = 0u64;
-    loop {
-        let chunk = reader.fill_buf().unwrap();
-        let Some(&last) = chunk.last() else {
-            return sum;
-        };
-        let n = chunk.len();
-        sum += n as u64 + u64::from(last);
-        reader.consume(n);
-    }
+    loops::ours_bufread_chunks(stream, page, |chunk| sum += last_byte_sum(chunk));
+    sum
 }
 
 /// liblz4's double-buffer loop (each block copied into a block buffer, as in
 /// `loops::liblz4_decompress`) reading only each page's last byte.
 fn liblz4_decode_only(stream: &[u8], page: usize, block: &mut [u8]) -> u64 {
-    let mut decoder = liblz4::Decoder::new(page, None);
     let mut sum = 0u64;
-    for range in loops::block_ranges(stream) {
-        let block = &mut block[..range.len()];
-        block.copy_from_slice(&stream[range]);
-        let page = decoder.decompress(block).unwrap();
-        sum += page.len() as u64 + u64::from(page.last().copied().unwrap_or(0));
-    }
+    let decoder = liblz4::Decoder::new(page, None);
+    loops::liblz4_decode_pages(decoder, stream, block, |page| sum += last_byte_sum(page));
     sum
+}
+
+/// A chunk's length plus its last byte: all a decode-only consumer reads.
+fn last_byte_sum(chunk: &[u8]) -> u64 {
+    chunk.len() as u64 + u64::from(chunk.last().copied().unwrap_or(0))
 }
 
 /// `sizes INPUT PAGE MODE...`: both encoders' compressed sizes per mode.

@@ -117,7 +117,7 @@ impl HcTables {
     /// [`HcTables::insert`], walking the bytes as a shrinking slice whose
     /// length check is the loop's condition: 16 instructions per position
     /// instead of 20. The optimal parser inserts through this one (levels
-    /// 10-12: 3.6-7.7 % fewer instructions); in the chain parser's larger
+    /// 10-12: 2.7-7.7 % fewer instructions); in the chain parser's larger
     /// function the extra values it keeps live pushed others to the stack
     /// (levels 3-9: up to 6 % more), so that one walks by index.
     #[inline(always)]
