@@ -4,8 +4,9 @@
 //! parser (levels 1-9, `LZ4HC_compress_hashChain`) lives here; the optimal
 //! parser (levels 10-12) in `opt.rs` searches through the same tables.
 
+use super::bytes::Bytes;
 use super::sequence::SequenceWriter;
-use super::{count_long, read16, read32, read64, MAX_DISTANCE, MFLIMIT, MIN_LENGTH, MIN_MATCH};
+use super::{count_long, MAX_DISTANCE, MFLIMIT, MIN_LENGTH, MIN_MATCH};
 
 const HASH_LOG: u32 = 15;
 const CHAIN_SIZE: usize = 1 << 16;
@@ -104,11 +105,11 @@ impl HcTables {
     /// yet, walking the positions by index (see [`HcTables::insert_sliced`]
     /// for why there are two walks).
     #[inline]
-    pub(crate) fn insert(&mut self, src: &[u8], base: u32, target: usize) {
+    pub(crate) fn insert<'a>(&mut self, src: impl Bytes<'a>, base: u32, target: usize) {
         let target = base + target as u32;
         let mut idx = self.next;
         while idx < target {
-            link!(self, idx, read32(src, (idx - base) as usize));
+            link!(self, idx, src.read32((idx - base) as usize));
             idx += 1;
         }
         self.next = target.max(self.next);
@@ -151,9 +152,9 @@ impl HcTables {
     /// as constants, code for a disabled one is not even compiled in.
     #[allow(clippy::too_many_arguments)]
     #[inline(always)]
-    pub(crate) fn wider_match<const PATTERN: bool, const SWAP: bool>(
+    pub(crate) fn wider_match<'a, const PATTERN: bool, const SWAP: bool>(
         &mut self,
-        src: &[u8],
+        src: impl Bytes<'a>,
         base: u32,
         low: usize,
         ip: usize,
@@ -168,13 +169,13 @@ impl HcTables {
         let look_back = ip - i_low;
         let mut attempts = attempts;
         let mut chain_pos = 0u32;
-        let pattern = read32(src, ip);
+        let pattern = src.read32(ip);
         let mut repeat = Repeat::Untested;
         let mut src_pattern_len = 0usize;
         let mut found = Match::default();
 
         if SWAP {
-            self.insert_sliced(src, base, ip);
+            self.insert_sliced(src.data(), base, ip);
         } else {
             self.insert(src, base, ip);
         }
@@ -202,16 +203,17 @@ impl HcTables {
                 let ours = if PATTERN {
                     wanted
                 } else {
-                    u32::from(read16(src, i_low + longest - 1))
+                    u32::from(src.read16(i_low + longest - 1))
                 };
-                if ours == u32::from(read16(src, probe)) && read32(src, m) == pattern {
+                if ours == u32::from(src.read16(probe)) && src.read32(m) == pattern {
                     let back = if look_back > 0 {
                         count_back(src, ip, m, i_low, low)
                     } else {
                         0
                     };
-                    match_len =
-                        MIN_MATCH + count_long(src, ip + MIN_MATCH, m + MIN_MATCH, i_high) + back;
+                    match_len = MIN_MATCH
+                        + count_long(src.data(), ip + MIN_MATCH, m + MIN_MATCH, i_high)
+                        + back;
                     if match_len > longest {
                         longest = match_len;
                         if PATTERN {
@@ -273,7 +275,7 @@ impl HcTables {
                 }
                 if repeat == Repeat::Confirmed && candidate >= lowest {
                     let cm = (candidate - base) as usize;
-                    if read32(src, cm) == pattern {
+                    if src.read32(cm) == pattern {
                         let forward = count_pattern(src, cm + 4, i_high, pattern) + 4;
                         let mut back_len = reverse_count_pattern(src, cm, low, pattern);
                         back_len = (candidate - (candidate - back_len as u32).max(lowest)) as usize;
@@ -322,9 +324,9 @@ impl HcTables {
     /// liblz4's `LZ4HC_compress_hashChain`: greedy with up to two matches of
     /// lookahead, each searched with `attempts` candidates.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn compress_chain(
+    pub(crate) fn compress_chain<'a>(
         &mut self,
-        src: &[u8],
+        src: impl Bytes<'a>,
         base: u32,
         start: usize,
         low: usize,
@@ -346,9 +348,9 @@ impl HcTables {
     /// The parse itself, with the run shortcut (`PATTERN`) fixed at compile
     /// time.
     #[allow(clippy::too_many_arguments)]
-    fn chain_parse<const PATTERN: bool>(
+    fn chain_parse<'a, const PATTERN: bool>(
         &mut self,
-        src: &[u8],
+        src: impl Bytes<'a>,
         base: u32,
         start: usize,
         low: usize,
@@ -395,7 +397,7 @@ impl HcTables {
                     m2 = none;
                 }
                 if m2.len <= m1.len {
-                    out.sequence(src, ip, m1.off, m1.len);
+                    out.sequence(src.data(), ip, m1.off, m1.len);
                     ip += m1.len;
                     continue 'main;
                 }
@@ -436,9 +438,9 @@ impl HcTables {
                         if start2 < ip + m1.len {
                             m1.len = start2 - ip;
                         }
-                        out.sequence(src, ip, m1.off, m1.len);
+                        out.sequence(src.data(), ip, m1.off, m1.len);
                         ip = start2;
-                        out.sequence(src, ip, m2.off, m2.len);
+                        out.sequence(src.data(), ip, m2.off, m2.len);
                         ip += m2.len;
                         continue 'main;
                     }
@@ -454,7 +456,7 @@ impl HcTables {
                                     m2 = m3;
                                 }
                             }
-                            out.sequence(src, ip, m1.off, m1.len);
+                            out.sequence(src.data(), ip, m1.off, m1.len);
                             ip = start3;
                             m1 = m3;
                             start0 = start2;
@@ -483,7 +485,7 @@ impl HcTables {
                             m1.len = start2 - ip;
                         }
                     }
-                    out.sequence(src, ip, m1.off, m1.len);
+                    out.sequence(src.data(), ip, m1.off, m1.len);
                     ip = start2;
                     m1 = m2;
                     start2 = start3;
@@ -492,53 +494,55 @@ impl HcTables {
                 }
             }
         }
-        out.finish(src)
+        out.finish(src.data())
     }
 }
 
 /// The two bytes at `i` as the chain search compares them, or a value no
 /// pair equals when they lie past the end (no candidate can then be longer).
 #[inline(always)]
-fn wanted_pair(src: &[u8], i: usize) -> u32 {
-    src.get(i..i + 2).map_or(u32::MAX, |pair| {
-        u32::from(u16::from_le_bytes([pair[0], pair[1]]))
-    })
+fn wanted_pair<'a>(src: impl Bytes<'a>, i: usize) -> u32 {
+    if i + 2 <= src.len() {
+        u32::from(src.read16(i))
+    } else {
+        u32::MAX
+    }
 }
 
 /// How many bytes before `ip` and `m` are equal, going no lower than `i_min`
 /// on the input side and `m_min` on the match side.
 #[inline]
-fn count_back(src: &[u8], ip: usize, m: usize, i_min: usize, m_min: usize) -> usize {
+fn count_back<'a>(src: impl Bytes<'a>, ip: usize, m: usize, i_min: usize, m_min: usize) -> usize {
     super::count_back(src, ip, m, (ip - i_min).min(m.saturating_sub(m_min)))
 }
 
 /// How many bytes from `i` (up to `end`) continue the single-byte run `pattern`.
-fn count_pattern(src: &[u8], mut i: usize, end: usize, pattern: u32) -> usize {
+fn count_pattern<'a>(src: impl Bytes<'a>, mut i: usize, end: usize, pattern: u32) -> usize {
     let start = i;
     let wide = u64::from(pattern) | (u64::from(pattern) << 32);
     while i + 8 <= end {
-        let diff = read64(src, i) ^ wide;
+        let diff = src.read64(i) ^ wide;
         if diff != 0 {
             return i + (diff.trailing_zeros() / 8) as usize - start;
         }
         i += 8;
     }
     let byte = pattern as u8;
-    while i < end && src[i] == byte {
+    while i < end && src.byte(i) == byte {
         i += 1;
     }
     i - start
 }
 
 /// How many bytes before `i` (down to `low`) continue the run `pattern`.
-fn reverse_count_pattern(src: &[u8], mut i: usize, low: usize, pattern: u32) -> usize {
+fn reverse_count_pattern<'a>(src: impl Bytes<'a>, mut i: usize, low: usize, pattern: u32) -> usize {
     let start = i;
-    while i >= low + 4 && read32(src, i - 4) == pattern {
+    while i >= low + 4 && src.read32(i - 4) == pattern {
         i -= 4;
     }
     let bytes = pattern.to_le_bytes();
     let mut k = 4;
-    while i > low && k > 0 && src[i - 1] == bytes[k - 1] {
+    while i > low && k > 0 && src.byte(i - 1) == bytes[k - 1] {
         i -= 1;
         k -= 1;
     }

@@ -1,0 +1,154 @@
+//! How the hash-chain finder reads the window: through a plain slice, whose
+//! every read is bounds-checked, or through [`Masked`], a view of a fixed
+//! size whose indices are masked to that size, so the compiler proves each
+//! read in bounds and compiles no check.
+//!
+//! The chain search reads at positions taken from its tables, several times
+//! per candidate and once per position it inserts; the compiler cannot tell
+//! that those positions lie in the window, so each read carries a compare and
+//! a branch. Measured with callgrind on 8 MiB of real files at 64 KiB pages,
+//! those checks made levels 3-9 run 1.12x-1.19x liblz4's instructions; read
+//! without checks, 0.93x-1.00x. A mask (one `and`, no branch) keeps the reads
+//! safe and recovers about half of that.
+
+use super::{read16, read32, read64};
+
+/// The masked view's size: indices are taken modulo this. The window of the
+/// hash-chain finder holds 64 KiB of history and a page of at most 64 KiB,
+/// so it fits whenever pages do.
+pub(crate) const MASKED_SPAN: usize = 1 << 17;
+/// Bytes after [`MASKED_SPAN`], so a read of up to 8 bytes at any masked
+/// index stays inside the view.
+pub(crate) const MASKED_PAD: usize = 16;
+/// The buffer length a [`Masked`] view needs.
+pub(crate) const MASKED_LEN: usize = MASKED_SPAN + MASKED_PAD;
+
+/// The window's bytes as the hash-chain finder reads them. Every index read
+/// lies inside [`Bytes::data`] (the finder's logic ensures it): a slice
+/// panics otherwise, a [`Masked`] view reads some other byte of its buffer.
+pub(crate) trait Bytes<'a>: Copy {
+    /// The window: history, then the chunk being compressed.
+    fn data(self) -> &'a [u8];
+    /// The window's length.
+    fn len(self) -> usize;
+    /// The byte at `i`.
+    fn byte(self, i: usize) -> u8;
+    /// Two bytes at `i`, little-endian.
+    fn read16(self, i: usize) -> u16;
+    /// Four bytes at `i`, little-endian.
+    fn read32(self, i: usize) -> u32;
+    /// Eight bytes at `i`, little-endian.
+    fn read64(self, i: usize) -> u64;
+}
+
+impl<'a> Bytes<'a> for &'a [u8] {
+    #[inline(always)]
+    fn data(self) -> &'a [u8] {
+        self
+    }
+    #[inline(always)]
+    fn len(self) -> usize {
+        <[u8]>::len(self)
+    }
+    #[inline(always)]
+    fn byte(self, i: usize) -> u8 {
+        self[i]
+    }
+    #[inline(always)]
+    fn read16(self, i: usize) -> u16 {
+        read16(self, i)
+    }
+    #[inline(always)]
+    fn read32(self, i: usize) -> u32 {
+        read32(self, i)
+    }
+    #[inline(always)]
+    fn read64(self, i: usize) -> u64 {
+        read64(self, i)
+    }
+}
+
+/// A window of at most [`MASKED_SPAN`] bytes, read through a buffer of
+/// [`MASKED_LEN`]: an index is masked to the span before it is read, which
+/// changes no index inside the window and lets every read go unchecked.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Masked<'a> {
+    buffer: &'a [u8; MASKED_LEN],
+    len: usize,
+}
+
+impl<'a> Masked<'a> {
+    /// The first `len` bytes of `buffer` as the window, or `None` if the
+    /// buffer is shorter than [`MASKED_LEN`] or `len` longer than
+    /// [`MASKED_SPAN`].
+    pub(crate) fn new(buffer: &'a [u8], len: usize) -> Option<Self> {
+        if len > MASKED_SPAN {
+            return None;
+        }
+        let buffer = buffer.get(..MASKED_LEN)?.try_into().ok()?;
+        Some(Masked { buffer, len })
+    }
+}
+
+/// Masks an index to the view.
+#[inline(always)]
+fn mask(i: usize) -> usize {
+    i & (MASKED_SPAN - 1)
+}
+
+impl<'a> Bytes<'a> for Masked<'a> {
+    #[inline(always)]
+    fn data(self) -> &'a [u8] {
+        &self.buffer[..self.len]
+    }
+    #[inline(always)]
+    fn len(self) -> usize {
+        self.len
+    }
+    #[inline(always)]
+    fn byte(self, i: usize) -> u8 {
+        self.buffer[mask(i)]
+    }
+    #[inline(always)]
+    fn read16(self, i: usize) -> u16 {
+        read16(self.buffer, mask(i))
+    }
+    #[inline(always)]
+    fn read32(self, i: usize) -> u32 {
+        read32(self.buffer, mask(i))
+    }
+    #[inline(always)]
+    fn read64(self, i: usize) -> u64 {
+        read64(self.buffer, mask(i))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Inside the window, the masked view reads what the slice reads.
+    #[test]
+    fn masked_reads_equal_slice_reads() {
+        let buffer: Vec<u8> = (0..MASKED_LEN).map(|i| (i * 7 + i / 251) as u8).collect();
+        let len = MASKED_SPAN;
+        let masked = Masked::new(&buffer, len).expect("long enough");
+        let slice = &buffer[..len];
+        assert_eq!(masked.data(), slice);
+        assert_eq!(Bytes::len(masked), len);
+        for i in (0..len - 8).step_by(997).chain(len - 8..len - 8 + 1) {
+            assert_eq!(masked.byte(i), slice.byte(i), "{i}");
+            assert_eq!(masked.read16(i), slice.read16(i), "{i}");
+            assert_eq!(masked.read32(i), slice.read32(i), "{i}");
+            assert_eq!(masked.read64(i), slice.read64(i), "{i}");
+        }
+    }
+
+    #[test]
+    fn masked_view_needs_the_whole_buffer_and_a_short_window() {
+        let buffer = vec![0u8; MASKED_LEN];
+        assert!(Masked::new(&buffer, MASKED_SPAN).is_some());
+        assert!(Masked::new(&buffer, MASKED_SPAN + 1).is_none());
+        assert!(Masked::new(&buffer[..MASKED_LEN - 1], 10).is_none());
+    }
+}
