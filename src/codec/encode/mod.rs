@@ -22,7 +22,7 @@
 //! two-page decoders can read; with the ring buffer, the last 64 KiB.
 //!
 //! The window's buffer (`window.rs`) is initialised past the window's end,
-//! so the hash-chain finder of levels 3-9 can read it through a fixed-size
+//! so the hash-chain finders of levels 3-12 can read it through a fixed-size
 //! view whose indices are masked rather than bounds-checked (`bytes.rs`),
 //! whenever the window fits that view (pages of up to 64 KiB).
 
@@ -170,14 +170,13 @@ fn compact_at(strategy: Strategy, finder: Finder, page_size: usize) -> usize {
         (Strategy::DoubleBuffer, Finder::Mid | Finder::Fast { .. }) => {
             (COMPACT_PAGES * page_size.min(WINDOW_SIZE)).max(WINDOW_SIZE)
         }
-        // The chain finder's window stays within the masked view it is read
-        // through (see `bytes.rs`); with 64 KiB pages the history then moves
-        // at every block, 64 KiB per 64 KiB page, under 1 % of this finder's
-        // time.
-        (Strategy::DoubleBuffer, Finder::Chain { .. }) => {
+        // The hash-chain finders' window stays within the masked view it is
+        // read through (see `bytes.rs`); with 64 KiB pages the history then
+        // moves at every block, 64 KiB per 64 KiB page, under 1 % of these
+        // finders' time.
+        (Strategy::DoubleBuffer, Finder::Chain { .. } | Finder::Optimal(_)) => {
             (COMPACT_PAGES * page_size.min(WINDOW_SIZE)).min(MASKED_SPAN)
         }
-        (Strategy::DoubleBuffer, _) => COMPACT_PAGES * page_size.min(WINDOW_SIZE),
         (Strategy::RingBuffer, _) => WINDOW_SIZE + page_size.max(WINDOW_SIZE),
     }
 }
@@ -223,7 +222,7 @@ impl Encoder {
             Finder::Optimal(_) => Tables::Hc(HcTables::new(start), opt::nodes()),
         };
         let mut window = Window::default();
-        if matches!(finder, Finder::Chain { .. }) && page_size <= WINDOW_SIZE {
+        if matches!(finder, Finder::Chain { .. } | Finder::Optimal(_)) && page_size <= WINDOW_SIZE {
             // The window then never passes `MASKED_SPAN` (64 KiB of history
             // and a page of at most 64 KiB): it is read through the masked
             // view, whose buffer is allocated once, here.
@@ -376,9 +375,12 @@ impl Encoder {
                 Some(masked) => hc.compress_chain(masked, self.base, start, low, attempts, out),
                 None => hc.compress_chain(src, self.base, start, low, attempts, out),
             },
-            (Tables::Hc(hc, nodes), Finder::Optimal(params)) => {
-                opt::compress_optimal(hc, nodes, src, self.base, start, low, params, out)
-            }
+            (Tables::Hc(hc, nodes), Finder::Optimal(params)) => match self.window.masked() {
+                Some(masked) => {
+                    opt::compress_optimal(hc, nodes, masked, self.base, start, low, params, out)
+                }
+                None => opt::compress_optimal(hc, nodes, src, self.base, start, low, params, out),
+            },
             // `new` pairs every finder with its tables.
             _ => None,
         };
@@ -668,7 +670,7 @@ mod tests {
                     190 => assert!(len > page, "{mode:?}: a match beyond 64 KiB"),
                     _ => {}
                 }
-                // (Plus the masked view's padding, for the chain levels.)
+                // (Plus the masked view's padding, for levels 3-12.)
                 assert!(encoder.window.capacity() <= WINDOW_SIZE + room + bytes::MASKED_PAD);
             }
         }
@@ -678,7 +680,7 @@ mod tests {
     /// 64 KiB) with the ring buffer, whatever the page size, mode, dictionary
     /// and chunk sizes; the double buffer's stays within its four pages (or
     /// 64 KiB and one page: the dictionary before the first compaction, the
-    /// mid finder's room). The chain levels' buffer is the masked view's
+    /// mid finder's room). Levels 3-12 take the masked view's buffer
     /// (128 KiB and 16 bytes) for pages up to 64 KiB.
     #[test]
     fn window_memory_is_bounded() {

@@ -3,6 +3,7 @@
 //! [`OPT_NUM`] bytes with literals and matches, in output bytes, and encodes
 //! the cheapest path. Matches come from the hash-chain tables of `hc.rs`.
 
+use super::bytes::Bytes;
 use super::hc::{HcTables, Match};
 use super::sequence::SequenceWriter;
 use super::{MFLIMIT, MIN_LENGTH, MIN_MATCH};
@@ -59,10 +60,10 @@ pub(crate) struct OptParams {
 }
 
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn compress_optimal(
+pub(crate) fn compress_optimal<'a>(
     tables: &mut HcTables,
     opt: &mut [Node],
-    src: &[u8],
+    src: impl Bytes<'a>,
     base: u32,
     start: usize,
     low: usize,
@@ -108,7 +109,7 @@ pub(crate) fn compress_optimal(
         }
         if first.len > sufficient {
             // Good enough: no need to price alternatives.
-            out.sequence(src, ip, first.off, first.len);
+            out.sequence(src.data(), ip, first.off, first.len);
             ip += first.len;
             anchor = ip;
             continue;
@@ -250,12 +251,12 @@ pub(crate) fn compress_optimal(
                 continue;
             }
             rpos += ml;
-            out.sequence(src, ip, off, ml);
+            out.sequence(src.data(), ip, off, ml);
             ip += ml;
             anchor = ip;
         }
     }
-    out.finish(src)
+    out.finish(src.data())
 }
 
 /// Prices the literal-only positions just after `last`.
