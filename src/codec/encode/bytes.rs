@@ -13,15 +13,19 @@
 
 use super::{read16, read32, read64};
 
-/// The masked view's size: indices are taken modulo this. The window of the
-/// hash-chain finder holds 64 KiB of history and a page of at most 64 KiB,
-/// so it fits whenever pages do.
-pub(crate) const MASKED_SPAN: usize = 1 << 17;
-/// Bytes after [`MASKED_SPAN`], so a read of up to 8 bytes at any masked
-/// index stays inside the view.
+/// Bytes after a masked view's span, so a read of up to 8 bytes at any
+/// masked index stays inside the view.
 pub(crate) const MASKED_PAD: usize = 16;
-/// The buffer length a [`Masked`] view needs.
-pub(crate) const MASKED_LEN: usize = MASKED_SPAN + MASKED_PAD;
+/// The hash-chain finders' span: their window holds 64 KiB of history and a
+/// page of at most 64 KiB, so it fits whenever pages do.
+pub(crate) const CHAIN_SPAN: usize = 1 << 17;
+/// The buffer length of the hash-chain finders' view.
+pub(crate) const CHAIN_VIEW: usize = CHAIN_SPAN + MASKED_PAD;
+/// The fast finder's span: with the double buffer and 64 KiB pages its
+/// window grows to four pages before it is compacted.
+pub(crate) const FAST_SPAN: usize = 1 << 18;
+/// The buffer length of the fast finder's view.
+pub(crate) const FAST_VIEW: usize = FAST_SPAN + MASKED_PAD;
 
 /// The window's bytes as the hash-chain finder reads them. Every index read
 /// lies inside [`Bytes::data`] (the finder's logic ensures it): a slice
@@ -68,35 +72,42 @@ impl<'a> Bytes<'a> for &'a [u8] {
     }
 }
 
-/// A window of at most [`MASKED_SPAN`] bytes, read through a buffer of
-/// [`MASKED_LEN`]: an index is masked to the span before it is read, which
-/// changes no index inside the window and lets every read go unchecked.
+/// A window of at most `VIEW - MASKED_PAD` bytes (the span, a power of
+/// two), read through a buffer of `VIEW` bytes: an index is masked to the
+/// span before it is read, which changes no index inside the window and lets
+/// every read go unchecked.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Masked<'a> {
-    buffer: &'a [u8; MASKED_LEN],
+pub(crate) struct Masked<'a, const VIEW: usize> {
+    buffer: &'a [u8; VIEW],
     len: usize,
 }
 
-impl<'a> Masked<'a> {
+impl<'a, const VIEW: usize> Masked<'a, VIEW> {
+    /// The span: indices are taken modulo this.
+    const SPAN: usize = {
+        let span = VIEW - MASKED_PAD;
+        assert!(span.is_power_of_two());
+        span
+    };
+
     /// The first `len` bytes of `buffer` as the window, or `None` if the
-    /// buffer is shorter than [`MASKED_LEN`] or `len` longer than
-    /// [`MASKED_SPAN`].
+    /// buffer is shorter than `VIEW` or `len` longer than the span.
     pub(crate) fn new(buffer: &'a [u8], len: usize) -> Option<Self> {
-        if len > MASKED_SPAN {
+        if len > Self::SPAN {
             return None;
         }
-        let buffer = buffer.get(..MASKED_LEN)?.try_into().ok()?;
+        let buffer = buffer.get(..VIEW)?.try_into().ok()?;
         Some(Masked { buffer, len })
+    }
+
+    /// Masks an index to the view.
+    #[inline(always)]
+    fn mask(i: usize) -> usize {
+        i & (Self::SPAN - 1)
     }
 }
 
-/// Masks an index to the view.
-#[inline(always)]
-fn mask(i: usize) -> usize {
-    i & (MASKED_SPAN - 1)
-}
-
-impl<'a> Bytes<'a> for Masked<'a> {
+impl<'a, const VIEW: usize> Bytes<'a> for Masked<'a, VIEW> {
     #[inline(always)]
     fn data(self) -> &'a [u8] {
         &self.buffer[..self.len]
@@ -107,19 +118,19 @@ impl<'a> Bytes<'a> for Masked<'a> {
     }
     #[inline(always)]
     fn byte(self, i: usize) -> u8 {
-        self.buffer[mask(i)]
+        self.buffer[Self::mask(i)]
     }
     #[inline(always)]
     fn read16(self, i: usize) -> u16 {
-        read16(self.buffer, mask(i))
+        read16(self.buffer, Self::mask(i))
     }
     #[inline(always)]
     fn read32(self, i: usize) -> u32 {
-        read32(self.buffer, mask(i))
+        read32(self.buffer, Self::mask(i))
     }
     #[inline(always)]
     fn read64(self, i: usize) -> u64 {
-        read64(self.buffer, mask(i))
+        read64(self.buffer, Self::mask(i))
     }
 }
 
@@ -130,9 +141,14 @@ mod tests {
     /// Inside the window, the masked view reads what the slice reads.
     #[test]
     fn masked_reads_equal_slice_reads() {
-        let buffer: Vec<u8> = (0..MASKED_LEN).map(|i| (i * 7 + i / 251) as u8).collect();
-        let len = MASKED_SPAN;
-        let masked = Masked::new(&buffer, len).expect("long enough");
+        reads_agree::<CHAIN_VIEW>();
+        reads_agree::<FAST_VIEW>();
+    }
+
+    fn reads_agree<const VIEW: usize>() {
+        let buffer: Vec<u8> = (0..VIEW).map(|i| (i * 7 + i / 251) as u8).collect();
+        let len = VIEW - MASKED_PAD;
+        let masked = Masked::<VIEW>::new(&buffer, len).expect("long enough");
         let slice = &buffer[..len];
         assert_eq!(masked.data(), slice);
         assert_eq!(Bytes::len(masked), len);
@@ -146,9 +162,10 @@ mod tests {
 
     #[test]
     fn masked_view_needs_the_whole_buffer_and_a_short_window() {
-        let buffer = vec![0u8; MASKED_LEN];
-        assert!(Masked::new(&buffer, MASKED_SPAN).is_some());
-        assert!(Masked::new(&buffer, MASKED_SPAN + 1).is_none());
-        assert!(Masked::new(&buffer[..MASKED_LEN - 1], 10).is_none());
+        let buffer = vec![0u8; CHAIN_VIEW];
+        assert!(Masked::<CHAIN_VIEW>::new(&buffer, CHAIN_SPAN).is_some());
+        assert!(Masked::<CHAIN_VIEW>::new(&buffer, CHAIN_SPAN + 1).is_none());
+        assert!(Masked::<CHAIN_VIEW>::new(&buffer[..CHAIN_VIEW - 1], 10).is_none());
+        assert!(Masked::<FAST_VIEW>::new(&buffer, 10).is_none());
     }
 }

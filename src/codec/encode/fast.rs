@@ -3,8 +3,9 @@
 //! across blocks, with the same skip-ahead, so a given acceleration finds the
 //! same matches liblz4 finds on the same pages.
 
+use super::bytes::Bytes;
 use super::sequence::SequenceWriter;
-use super::{count, le64, read32, read64, MAX_DISTANCE, MFLIMIT, MIN_LENGTH, MIN_MATCH};
+use super::{count, le64, MAX_DISTANCE, MFLIMIT, MIN_LENGTH, MIN_MATCH};
 
 /// log2 of the table size: liblz4's `LZ4_HASHLOG` with the default
 /// `LZ4_MEMORY_USAGE` of 14 (16 KiB of `u32`).
@@ -51,8 +52,8 @@ fn candidate_index(candidate: u32, base: u32) -> usize {
 /// `REACH` says which of the first two tests can fail for this block (see
 /// `Reach`), so that the probe computes only what it needs.
 #[inline(always)]
-fn miss<const REACH: u8>(
-    src: &[u8],
+fn miss<'a, const REACH: u8>(
+    src: impl Bytes<'a>,
     m: usize,
     seq: u64,
     candidate: u32,
@@ -68,7 +69,7 @@ fn miss<const REACH: u8>(
     // stays below 2^31 (the encoder rebases before), so the difference's top
     // bit is set exactly when the candidate is lower. A subtraction and a
     // mask, where a comparison's flag needs a zeroed register to land in.
-    (read32(src, m) ^ seq as u32) | (candidate.wrapping_sub(lowest) & 1 << 31)
+    (src.read32(m) ^ seq as u32) | (candidate.wrapping_sub(lowest) & 1 << 31)
 }
 
 /// Which bound of a candidate a block needs: the block's lowest position,
@@ -234,10 +235,11 @@ impl FastTable {
     }
 
     /// Compresses `src[start..]`, which may refer back to `src[low..start]`;
-    /// `src[0]` is at position `base`.
-    pub(crate) fn compress(
+    /// `src[0]` is at position `base`. A masked `src` is read through its
+    /// view in the window-index form only (the form its window sizes take).
+    pub(crate) fn compress<'a>(
         &mut self,
-        src: &[u8],
+        src: impl Bytes<'a>,
         base: u32,
         start: usize,
         low: usize,
@@ -258,6 +260,7 @@ impl FastTable {
                 out,
             );
         }
+        let src = src.data();
         // A candidate older than the window reads as `base`, naming the
         // window's first byte, which is then checked byte by byte like any
         // candidate: that is what the window-index form holds for it, so both
@@ -277,10 +280,10 @@ impl FastTable {
     /// [`FastTable::compress_from`] for the block's `Reach`.
     #[allow(clippy::too_many_arguments)]
     #[inline(always)]
-    fn compress_with<const ABS: bool, const CLAMP: bool>(
+    fn compress_with<'a, const ABS: bool, const CLAMP: bool>(
         &mut self,
         reach: u8,
-        src: &[u8],
+        src: impl Bytes<'a>,
         base: u32,
         start: usize,
         low: usize,
@@ -320,9 +323,9 @@ impl FastTable {
     /// `Reach` (see `miss`). Each copy is a function of its own, so that the
     /// copies do not share one register allocation.
     #[inline(never)]
-    fn compress_from<const ABS: bool, const CLAMP: bool, const REACH: u8>(
+    fn compress_from<'a, const ABS: bool, const CLAMP: bool, const REACH: u8>(
         &mut self,
-        src: &[u8],
+        src: impl Bytes<'a>,
         base: u32,
         start: usize,
         low: usize,
@@ -340,7 +343,7 @@ impl FastTable {
         let mflimit_plus_one = end - MFLIMIT + 1;
         // The last probe is at `mflimit_plus_one` and reads 8 bytes, up to
         // 3 before `end`.
-        let probe_area = &src[..mflimit_plus_one + 8];
+        let probe_area = &src.data()[..mflimit_plus_one + 8];
         let match_limit = end - super::LAST_LITERALS;
         let base = if ABS { base } else { 0 };
         // Positions: the encoder keeps `base + src.len()` below 2^31.
@@ -349,11 +352,11 @@ impl FastTable {
 
         let mut anchor = start;
         let mut ip = start;
-        table[hash(read64(src, ip))] = base + ip as u32;
+        table[hash(src.read64(ip))] = base + ip as u32;
         ip += 1;
         // The 8 bytes at the next position to probe: hashed, and their low
         // half compared with the candidate, without reading them twice.
-        let mut forward_seq = read64(src, ip);
+        let mut forward_seq = src.read64(ip);
 
         'blocks: loop {
             // Find a match, stepping further the longer nothing is found.
@@ -402,7 +405,7 @@ impl FastTable {
                 // candidate: at or above the lowest position, within
                 // `MAX_DISTANCE`, and below `ip` (the table only ever holds
                 // positions already passed).
-                out.sequence_unchecked(src, ip, ip - m, len);
+                out.sequence_unchecked(src.data(), ip, ip - m, len);
                 ip += len;
                 anchor = ip;
                 // The bytes from `ip - 2`, for the two hashes below. The
@@ -428,8 +431,8 @@ impl FastTable {
                 break;
             }
             ip += 1;
-            forward_seq = read64(src, ip);
+            forward_seq = src.read64(ip);
         }
-        out.finish(src)
+        out.finish(src.data())
     }
 }

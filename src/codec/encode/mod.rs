@@ -39,7 +39,7 @@ use std::fmt;
 use crate::config::{CompressionMode, Strategy};
 use crate::limits::{MAX_ACCELERATION, WINDOW_SIZE};
 
-use bytes::{Bytes, MASKED_SPAN};
+use bytes::{Bytes, CHAIN_SPAN, CHAIN_VIEW, FAST_SPAN, FAST_VIEW};
 use fast::FastTable;
 use hc::HcTables;
 use mid::MidTables;
@@ -175,7 +175,7 @@ fn compact_at(strategy: Strategy, finder: Finder, page_size: usize) -> usize {
         // moves at every block, 64 KiB per 64 KiB page, under 1 % of these
         // finders' time.
         (Strategy::DoubleBuffer, Finder::Chain { .. } | Finder::Optimal(_)) => {
-            (COMPACT_PAGES * page_size.min(WINDOW_SIZE)).min(MASKED_SPAN)
+            (COMPACT_PAGES * page_size.min(WINDOW_SIZE)).min(CHAIN_SPAN)
         }
         (Strategy::RingBuffer, _) => WINDOW_SIZE + page_size.max(WINDOW_SIZE),
     }
@@ -223,10 +223,22 @@ impl Encoder {
         };
         let mut window = Window::default();
         if matches!(finder, Finder::Chain { .. } | Finder::Optimal(_)) && page_size <= WINDOW_SIZE {
-            // The window then never passes `MASKED_SPAN` (64 KiB of history
+            // The window then never passes `CHAIN_SPAN` (64 KiB of history
             // and a page of at most 64 KiB): it is read through the masked
             // view, whose buffer is allocated once, here.
-            window.reserve_masked();
+            window.reserve_total(CHAIN_VIEW);
+        }
+        if matches!(finder, Finder::Fast { .. })
+            && strategy == Strategy::DoubleBuffer
+            && page_size >= WINDOW_SIZE
+            && 1 + WINDOW_SIZE + page_size <= FAST_SPAN
+        {
+            // The window grows to four 64 KiB pages (`compact_at`), and after
+            // a compaction holds at most one byte, 64 KiB of history and a
+            // page: never past `FAST_SPAN`, so it is read through the fast
+            // finder's masked view (16 bytes more than the window would
+            // take anyway).
+            window.reserve_total(FAST_VIEW);
         }
         let mut encoder = Encoder {
             finder,
@@ -368,14 +380,24 @@ impl Encoder {
         }
         let written = match (&mut self.tables, self.finder) {
             (Tables::Fast(table), Finder::Fast { acceleration }) => {
-                table.compress(src, self.base, start, low, acceleration, out)
+                match self.window.masked::<FAST_VIEW>() {
+                    Some(masked) => {
+                        table.compress(masked, self.base, start, low, acceleration, out)
+                    }
+                    None => table.compress(src, self.base, start, low, acceleration, out),
+                }
             }
             (Tables::Mid(tables), Finder::Mid) => tables.compress(src, start, low, out),
-            (Tables::Hc(hc, _), Finder::Chain { attempts }) => match self.window.masked() {
-                Some(masked) => hc.compress_chain(masked, self.base, start, low, attempts, out),
-                None => hc.compress_chain(src, self.base, start, low, attempts, out),
-            },
-            (Tables::Hc(hc, nodes), Finder::Optimal(params)) => match self.window.masked() {
+            (Tables::Hc(hc, _), Finder::Chain { attempts }) => {
+                match self.window.masked::<CHAIN_VIEW>() {
+                    Some(masked) => hc.compress_chain(masked, self.base, start, low, attempts, out),
+                    None => hc.compress_chain(src, self.base, start, low, attempts, out),
+                }
+            }
+            (Tables::Hc(hc, nodes), Finder::Optimal(params)) => match self
+                .window
+                .masked::<CHAIN_VIEW>()
+            {
                 Some(masked) => {
                     opt::compress_optimal(hc, nodes, masked, self.base, start, low, params, out)
                 }
@@ -439,15 +461,15 @@ fn read64(src: &[u8], i: usize) -> u64 {
 /// Most matches end within 8 bytes: one 8-byte comparison decides them, as
 /// liblz4's `LZ4_count` does, before the general loop and its set-up.
 #[inline(always)]
-fn count(src: &[u8], a: usize, b: usize, limit: usize) -> usize {
+fn count<'a>(src: impl Bytes<'a>, a: usize, b: usize, limit: usize) -> usize {
     if a + 8 <= limit {
-        let diff = read64(src, a) ^ read64(src, b);
+        let diff = src.read64(a) ^ src.read64(b);
         if diff != 0 {
             return (diff.trailing_zeros() / 8) as usize;
         }
-        return 8 + count_long(src, a + 8, b + 8, limit);
+        return 8 + count_long(src.data(), a + 8, b + 8, limit);
     }
-    count_long(src, a, b, limit)
+    count_long(src.data(), a, b, limit)
 }
 
 /// [`count`] without its first test, for matches expected to be long: the
@@ -681,7 +703,9 @@ mod tests {
     /// and chunk sizes; the double buffer's stays within its four pages (or
     /// 64 KiB and one page: the dictionary before the first compaction, the
     /// mid finder's room). Levels 3-12 take the masked view's buffer
-    /// (128 KiB and 16 bytes) for pages up to 64 KiB.
+    /// (128 KiB and 16 bytes) for pages up to 64 KiB, the fast finder its
+    /// own (256 KiB and 16 bytes, what its four pages take anyway) with the
+    /// double buffer and pages of 64 KiB to 191 KiB.
     #[test]
     fn window_memory_is_bounded() {
         let input = data(900_000);
@@ -702,7 +726,12 @@ mod tests {
                     // (Plus the one byte kept before the history.)
                     let limit = match (strategy, mode) {
                         (_, CompressionMode::High { level: 5 }) if page <= WINDOW_SIZE => {
-                            bytes::MASKED_LEN
+                            CHAIN_VIEW
+                        }
+                        (Strategy::DoubleBuffer, CompressionMode::Default)
+                            if (WINDOW_SIZE..FAST_SPAN - WINDOW_SIZE).contains(&page) =>
+                        {
+                            FAST_VIEW
                         }
                         (Strategy::RingBuffer, _) => 1 + WINDOW_SIZE + WINDOW_SIZE.max(page),
                         // The mid finder's tables are walked at every

@@ -4,7 +4,7 @@
 //! hash-chain finder can read the window through a fixed-size
 //! [`Masked`] view.
 
-use super::bytes::{Masked, MASKED_LEN};
+use super::bytes::Masked;
 
 /// A growable byte window over a buffer that is initialised beyond it.
 #[derive(Default)]
@@ -57,40 +57,38 @@ impl Window {
         self.len -= n;
     }
 
-    /// The window through a [`Masked`] view, if the buffer holds one (see
-    /// [`Window::reserve_masked`]) and the window fits it.
+    /// The window through a [`Masked`] view of `VIEW` bytes, if the buffer
+    /// holds one (see [`Window::reserve_total`]) and the window fits its
+    /// span.
     #[inline]
-    pub(crate) fn masked(&self) -> Option<Masked<'_>> {
+    pub(crate) fn masked<const VIEW: usize>(&self) -> Option<Masked<'_, VIEW>> {
         Masked::new(&self.buffer, self.len)
-    }
-
-    /// Gives the buffer the length a [`Masked`] view needs, for an encoder
-    /// whose window never grows past its span (128 KiB).
-    pub(crate) fn reserve_masked(&mut self) {
-        self.reserve_total(MASKED_LEN);
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::bytes::{CHAIN_SPAN, CHAIN_VIEW};
     use super::*;
 
     #[test]
     fn window_appends_drops_and_views() {
         let mut window = Window::default();
-        assert!(window.len() == 0 && window.masked().is_none());
+        assert!(window.len() == 0 && window.masked::<CHAIN_VIEW>().is_none());
         window.extend(b"0123456789");
         window.drop_front(4);
         window.extend(b"ab");
         assert_eq!(window.bytes(), b"456789ab");
         assert_eq!(window.capacity(), 10);
-        window.reserve_masked();
-        let masked = window.masked().expect("the buffer holds a view");
+        window.reserve_total(CHAIN_VIEW);
+        let masked = window
+            .masked::<CHAIN_VIEW>()
+            .expect("the buffer holds a view");
         assert_eq!(super::super::bytes::Bytes::data(masked), b"456789ab");
         window.clear();
-        window.extend(&vec![7; super::super::bytes::MASKED_SPAN + 1]);
+        window.extend(&vec![7; CHAIN_SPAN + 1]);
         assert!(
-            window.masked().is_none(),
+            window.masked::<CHAIN_VIEW>().is_none(),
             "a window past the span has no view"
         );
     }
