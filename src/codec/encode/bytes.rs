@@ -1,4 +1,4 @@
-//! How the hash-chain finder reads the window: through a plain slice, whose
+//! How the match finders read the window: through a plain slice, whose
 //! every read is bounds-checked, or through [`Masked`], a view of a fixed
 //! size whose indices are masked to that size, so the compiler proves each
 //! read in bounds and compiles no check.
@@ -10,6 +10,8 @@
 //! made levels 3-9 run 1.12x-1.19x liblz4's instructions, and without them
 //! (an unchecked build, for measurement only) 0.93x-1.00x. A mask (one
 //! `and`, no branch) keeps the reads safe and brings them to 1.01x-1.11x.
+//! The fast finder's reads (the candidate's 4 bytes, the match count) take
+//! the same view where its window allows (see `masked_view` in `mod.rs`).
 
 use super::{read16, read32, read64};
 
@@ -27,7 +29,7 @@ pub(crate) const FAST_SPAN: usize = 1 << 18;
 /// The buffer length of the fast finder's view.
 pub(crate) const FAST_VIEW: usize = FAST_SPAN + MASKED_PAD;
 
-/// The window's bytes as the hash-chain finder reads them. Every index read
+/// The window's bytes as the match finders read them. Every index read
 /// lies inside [`Bytes::data`] (the finder's logic ensures it): a slice
 /// panics otherwise, a [`Masked`] view reads some other byte of its buffer.
 pub(crate) trait Bytes<'a>: Copy {

@@ -22,9 +22,11 @@
 //! two-page decoders can read; with the ring buffer, the last 64 KiB.
 //!
 //! The window's buffer (`window.rs`) is initialised past the window's end,
-//! so the hash-chain finders of levels 3-12 can read it through a fixed-size
-//! view whose indices are masked rather than bounds-checked (`bytes.rs`),
-//! whenever the window fits that view (pages of up to 64 KiB).
+//! so the finders can read it through a fixed-size view whose indices are
+//! masked rather than bounds-checked (`bytes.rs`) where the window always
+//! fits one (`masked_view`): the hash-chain finders of levels 3-12 with
+//! pages of up to 64 KiB, the fast finder with the double buffer and pages
+//! of 64 KiB to 191 KiB.
 
 mod bytes;
 mod fast;
@@ -181,6 +183,48 @@ fn compact_at(strategy: Strategy, finder: Finder, page_size: usize) -> usize {
     }
 }
 
+/// The buffer length of the masked view (`bytes.rs`) the window is read
+/// through, where the window never passes that view's span; `None`: the
+/// window is read through the checked slice.
+///
+/// - The hash-chain finders with pages of up to 64 KiB: at most 64 KiB of
+///   history and a page (`compact_at` caps the double buffer's window at
+///   `CHAIN_SPAN`, the ring buffer's is that already, and they keep no byte
+///   before the history), so at most `CHAIN_SPAN`.
+/// - The fast finder with the double buffer and pages of 64 KiB and more:
+///   its window grows to four 64 KiB pages (`FAST_SPAN`, which it takes
+///   anyway: the view adds 16 bytes), and after a compaction holds one byte,
+///   64 KiB of history and a page, which fits while the page does. Other
+///   pages and the ring buffer would need a view twice their window.
+fn masked_view(strategy: Strategy, finder: Finder, page_size: usize) -> Option<usize> {
+    match (strategy, finder) {
+        (_, Finder::Chain { .. } | Finder::Optimal(_)) if page_size <= WINDOW_SIZE => {
+            Some(CHAIN_VIEW)
+        }
+        (Strategy::DoubleBuffer, Finder::Fast { .. })
+            if page_size >= WINDOW_SIZE && 1 + WINDOW_SIZE + page_size <= FAST_SPAN =>
+        {
+            Some(FAST_VIEW)
+        }
+        _ => None,
+    }
+}
+
+/// Evaluates `$call` with `$src` bound to the window read through its masked
+/// view of `$view` bytes if it has one, else through its checked slice: one
+/// copy of the finder for each.
+macro_rules! through_window {
+    ($window:expr, $view:expr, |$src:ident| $call:expr) => {
+        match $window.masked::<{ $view }>() {
+            Some($src) => $call,
+            None => {
+                let $src = $window.bytes();
+                $call
+            }
+        }
+    };
+}
+
 impl Encoder {
     /// An encoder for `mode` and pages of `page_size` bytes whose blocks may
     /// refer to what `strategy` allows, starting with `dictionary` (at most its
@@ -222,23 +266,9 @@ impl Encoder {
             Finder::Optimal(_) => Tables::Hc(HcTables::new(start), opt::nodes()),
         };
         let mut window = Window::default();
-        if matches!(finder, Finder::Chain { .. } | Finder::Optimal(_)) && page_size <= WINDOW_SIZE {
-            // The window then never passes `CHAIN_SPAN` (64 KiB of history
-            // and a page of at most 64 KiB): it is read through the masked
-            // view, whose buffer is allocated once, here.
-            window.reserve_total(CHAIN_VIEW);
-        }
-        if matches!(finder, Finder::Fast { .. })
-            && strategy == Strategy::DoubleBuffer
-            && page_size >= WINDOW_SIZE
-            && 1 + WINDOW_SIZE + page_size <= FAST_SPAN
-        {
-            // The window grows to four 64 KiB pages (`compact_at`), and after
-            // a compaction holds at most one byte, 64 KiB of history and a
-            // page: never past `FAST_SPAN`, so it is read through the fast
-            // finder's masked view (16 bytes more than the window would
-            // take anyway).
-            window.reserve_total(FAST_VIEW);
+        if let Some(view) = masked_view(strategy, finder, page_size) {
+            // Allocated once, here: the window never outgrows it.
+            window.reserve_total(view);
         }
         let mut encoder = Encoder {
             finder,
@@ -323,7 +353,7 @@ impl Encoder {
         // entry for the history's first byte is still found. The hash chains
         // hold absolute positions, which no shift moves: they need no such
         // byte, and without it their window fits the masked view (see
-        // `Window::reserve_masked`).
+        // `masked_view`).
         let keep = match self.tables {
             Tables::Hc(..) => 0,
             _ => usize::from(self.history.is_some()),
@@ -380,29 +410,21 @@ impl Encoder {
         }
         let written = match (&mut self.tables, self.finder) {
             (Tables::Fast(table), Finder::Fast { acceleration }) => {
-                match self.window.masked::<FAST_VIEW>() {
-                    Some(masked) => {
-                        table.compress(masked, self.base, start, low, acceleration, out)
-                    }
-                    None => table.compress(src, self.base, start, low, acceleration, out),
-                }
+                through_window!(self.window, FAST_VIEW, |src| {
+                    table.compress(src, self.base, start, low, acceleration, out)
+                })
             }
             (Tables::Mid(tables), Finder::Mid) => tables.compress(src, start, low, out),
             (Tables::Hc(hc, _), Finder::Chain { attempts }) => {
-                match self.window.masked::<CHAIN_VIEW>() {
-                    Some(masked) => hc.compress_chain(masked, self.base, start, low, attempts, out),
-                    None => hc.compress_chain(src, self.base, start, low, attempts, out),
-                }
+                through_window!(self.window, CHAIN_VIEW, |src| {
+                    hc.compress_chain(src, self.base, start, low, attempts, out)
+                })
             }
-            (Tables::Hc(hc, nodes), Finder::Optimal(params)) => match self
-                .window
-                .masked::<CHAIN_VIEW>()
-            {
-                Some(masked) => {
-                    opt::compress_optimal(hc, nodes, masked, self.base, start, low, params, out)
-                }
-                None => opt::compress_optimal(hc, nodes, src, self.base, start, low, params, out),
-            },
+            (Tables::Hc(hc, nodes), Finder::Optimal(params)) => {
+                through_window!(self.window, CHAIN_VIEW, |src| {
+                    opt::compress_optimal(hc, nodes, src, self.base, start, low, params, out)
+                })
+            }
             // `new` pairs every finder with its tables.
             _ => None,
         };

@@ -1,8 +1,7 @@
 //! The encoder's window: the history the next block may refer to, then the
 //! chunk being compressed, in one buffer whose bytes past the window are
 //! initialised too (zeros, or bytes the window held before), so that the
-//! hash-chain finder can read the window through a fixed-size
-//! [`Masked`] view.
+//! match finders can read the window through a fixed-size [`Masked`] view.
 
 use super::bytes::Masked;
 
