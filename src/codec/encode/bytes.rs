@@ -18,16 +18,22 @@ use super::{read16, read32, read64};
 /// Bytes after a masked view's span, so a read of up to 8 bytes at any
 /// masked index stays inside the view.
 pub(crate) const MASKED_PAD: usize = 16;
-/// The hash-chain finders' span: their window holds 64 KiB of history and a
-/// page of at most 64 KiB, so it fits whenever pages do.
-pub(crate) const CHAIN_SPAN: usize = 1 << 17;
-/// The buffer length of the hash-chain finders' view.
-pub(crate) const CHAIN_VIEW: usize = CHAIN_SPAN + MASKED_PAD;
-/// The fast finder's span: with the double buffer and 64 KiB pages its
-/// window grows to four pages before it is compacted.
-pub(crate) const FAST_SPAN: usize = 1 << 18;
-/// The buffer length of the fast finder's view.
-pub(crate) const FAST_VIEW: usize = FAST_SPAN + MASKED_PAD;
+/// The masked views' spans, one for each size of window that takes one (see
+/// `masked_view` in `mod.rs`). 64 KiB: the fast finder's window with the
+/// double buffer and pages of up to 16 KiB.
+pub(crate) const SPAN_64K: usize = 1 << 16;
+/// The buffer length of a view of [`SPAN_64K`] bytes.
+pub(crate) const VIEW_64K: usize = SPAN_64K + MASKED_PAD;
+/// 64 KiB of history and a page of at most 64 KiB: the hash-chain finders'
+/// span, and the ring buffer's with the fast finder.
+pub(crate) const SPAN_128K: usize = 1 << 17;
+/// The buffer length of a view of [`SPAN_128K`] bytes.
+pub(crate) const VIEW_128K: usize = SPAN_128K + MASKED_PAD;
+/// Four 64 KiB pages: the fast finder's window with the double buffer and
+/// 64 KiB pages grows to that before it is compacted.
+pub(crate) const SPAN_256K: usize = 1 << 18;
+/// The buffer length of a view of [`SPAN_256K`] bytes.
+pub(crate) const VIEW_256K: usize = SPAN_256K + MASKED_PAD;
 
 /// The window's bytes as the match finders read them. Every index read
 /// lies inside [`Bytes::data`] (the finder's logic ensures it): a slice
@@ -143,8 +149,9 @@ mod tests {
     /// Inside the window, the masked view reads what the slice reads.
     #[test]
     fn masked_reads_equal_slice_reads() {
-        reads_agree::<CHAIN_VIEW>();
-        reads_agree::<FAST_VIEW>();
+        reads_agree::<VIEW_64K>();
+        reads_agree::<VIEW_128K>();
+        reads_agree::<VIEW_256K>();
     }
 
     fn reads_agree<const VIEW: usize>() {
@@ -164,10 +171,10 @@ mod tests {
 
     #[test]
     fn masked_view_needs_the_whole_buffer_and_a_short_window() {
-        let buffer = vec![0u8; CHAIN_VIEW];
-        assert!(Masked::<CHAIN_VIEW>::new(&buffer, CHAIN_SPAN).is_some());
-        assert!(Masked::<CHAIN_VIEW>::new(&buffer, CHAIN_SPAN + 1).is_none());
-        assert!(Masked::<CHAIN_VIEW>::new(&buffer[..CHAIN_VIEW - 1], 10).is_none());
-        assert!(Masked::<FAST_VIEW>::new(&buffer, 10).is_none());
+        let buffer = vec![0u8; VIEW_128K];
+        assert!(Masked::<VIEW_128K>::new(&buffer, SPAN_128K).is_some());
+        assert!(Masked::<VIEW_128K>::new(&buffer, SPAN_128K + 1).is_none());
+        assert!(Masked::<VIEW_128K>::new(&buffer[..VIEW_128K - 1], 10).is_none());
+        assert!(Masked::<VIEW_256K>::new(&buffer, 10).is_none());
     }
 }

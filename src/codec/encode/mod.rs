@@ -41,7 +41,7 @@ use std::fmt;
 use crate::config::{CompressionMode, Strategy};
 use crate::limits::{MAX_ACCELERATION, WINDOW_SIZE};
 
-use bytes::{Bytes, CHAIN_SPAN, CHAIN_VIEW, FAST_SPAN, FAST_VIEW};
+use bytes::{Bytes, SPAN_128K, SPAN_256K, SPAN_64K, VIEW_128K, VIEW_256K, VIEW_64K};
 use fast::FastTable;
 use hc::HcTables;
 use mid::MidTables;
@@ -177,7 +177,7 @@ fn compact_at(strategy: Strategy, finder: Finder, page_size: usize) -> usize {
         // moves at every block, 64 KiB per 64 KiB page, under 1 % of these
         // finders' time.
         (Strategy::DoubleBuffer, Finder::Chain { .. } | Finder::Optimal(_)) => {
-            (COMPACT_PAGES * page_size.min(WINDOW_SIZE)).min(CHAIN_SPAN)
+            (COMPACT_PAGES * page_size.min(WINDOW_SIZE)).min(SPAN_128K)
         }
         (Strategy::RingBuffer, _) => WINDOW_SIZE + page_size.max(WINDOW_SIZE),
     }
@@ -189,38 +189,51 @@ fn compact_at(strategy: Strategy, finder: Finder, page_size: usize) -> usize {
 ///
 /// - The hash-chain finders with pages of up to 64 KiB: at most 64 KiB of
 ///   history and a page (`compact_at` caps the double buffer's window at
-///   `CHAIN_SPAN`, the ring buffer's is that already, and they keep no byte
-///   before the history), so at most `CHAIN_SPAN`.
-/// - The fast finder with the double buffer and pages of 64 KiB and more:
-///   its window grows to four 64 KiB pages (`FAST_SPAN`, which it takes
-///   anyway: the view adds 16 bytes), and after a compaction holds one byte,
-///   64 KiB of history and a page, which fits while the page does. Other
-///   pages and the ring buffer would need a view twice their window.
+///   `SPAN_128K`, the ring buffer's is that already, and they keep no byte
+///   before the history), so at most `SPAN_128K`.
+/// - The fast finder wherever its window grows to a power of two before it
+///   is compacted (`compact_at`) and, compacted, holds one byte, the history
+///   and a page within that: the view then adds only its 16 bytes of
+///   padding to what the window takes anyway. With the double buffer: pages
+///   of up to 16 KiB (64 KiB), 32 KiB (128 KiB) and 64-191 KiB (256 KiB);
+///   with the ring buffer, pages under 64 KiB (128 KiB). A dictionary of
+///   64 KiB before the first pages can take a window past its view for a
+///   few blocks, which are then read through the slice: the same output,
+///   a little slower.
 fn masked_view(strategy: Strategy, finder: Finder, page_size: usize) -> Option<usize> {
-    match (strategy, finder) {
-        (_, Finder::Chain { .. } | Finder::Optimal(_)) if page_size <= WINDOW_SIZE => {
-            Some(CHAIN_VIEW)
-        }
-        (Strategy::DoubleBuffer, Finder::Fast { .. })
-            if page_size >= WINDOW_SIZE && 1 + WINDOW_SIZE + page_size <= FAST_SPAN =>
-        {
-            Some(FAST_VIEW)
+    match finder {
+        Finder::Chain { .. } | Finder::Optimal(_) if page_size <= WINDOW_SIZE => Some(VIEW_128K),
+        Finder::Fast { .. } => {
+            let span = compact_at(strategy, finder, page_size);
+            let history = match strategy {
+                Strategy::DoubleBuffer => page_size.min(WINDOW_SIZE),
+                Strategy::RingBuffer => WINDOW_SIZE,
+            };
+            let fits = 1 + history + page_size <= span;
+            match span {
+                SPAN_64K if fits => Some(VIEW_64K),
+                SPAN_128K if fits => Some(VIEW_128K),
+                SPAN_256K if fits => Some(VIEW_256K),
+                _ => None,
+            }
         }
         _ => None,
     }
 }
 
-/// Evaluates `$call` with `$src` bound to the window read through its masked
-/// view of `$view` bytes if it has one, else through its checked slice: one
-/// copy of the finder for each.
+/// Evaluates `$call` with `$src` bound to the window read through the first
+/// of the masked views `$view` that it has, else through its checked slice:
+/// one copy of the finder for each.
 macro_rules! through_window {
-    ($window:expr, $view:expr, |$src:ident| $call:expr) => {
-        match $window.masked::<{ $view }>() {
-            Some($src) => $call,
-            None => {
-                let $src = $window.bytes();
-                $call
-            }
+    ($window:expr, [$($view:expr),+], |$src:ident| $call:expr) => {
+        'read: {
+            $(
+                if let Some($src) = $window.masked::<{ $view }>() {
+                    break 'read ($call);
+                }
+            )+
+            let $src = $window.bytes();
+            $call
         }
     };
 }
@@ -410,18 +423,18 @@ impl Encoder {
         }
         let written = match (&mut self.tables, self.finder) {
             (Tables::Fast(table), Finder::Fast { acceleration }) => {
-                through_window!(self.window, FAST_VIEW, |src| {
+                through_window!(self.window, [VIEW_256K, VIEW_128K, VIEW_64K], |src| {
                     table.compress(src, self.base, start, low, acceleration, out)
                 })
             }
             (Tables::Mid(tables), Finder::Mid) => tables.compress(src, start, low, out),
             (Tables::Hc(hc, _), Finder::Chain { attempts }) => {
-                through_window!(self.window, CHAIN_VIEW, |src| {
+                through_window!(self.window, [VIEW_128K], |src| {
                     hc.compress_chain(src, self.base, start, low, attempts, out)
                 })
             }
             (Tables::Hc(hc, nodes), Finder::Optimal(params)) => {
-                through_window!(self.window, CHAIN_VIEW, |src| {
+                through_window!(self.window, [VIEW_128K], |src| {
                     opt::compress_optimal(hc, nodes, src, self.base, start, low, params, out)
                 })
             }
@@ -725,9 +738,11 @@ mod tests {
     /// and chunk sizes; the double buffer's stays within its four pages (or
     /// 64 KiB and one page: the dictionary before the first compaction, the
     /// mid finder's room). Levels 3-12 take the masked view's buffer
-    /// (128 KiB and 16 bytes) for pages up to 64 KiB, the fast finder its
-    /// own (256 KiB and 16 bytes, what its four pages take anyway) with the
-    /// double buffer and pages of 64 KiB to 191 KiB.
+    /// (128 KiB and 16 bytes) for pages up to 64 KiB; the fast finder takes
+    /// a view where its window grows to a power of two anyway, which adds
+    /// the view's 16 bytes of padding: 64 KiB with the double buffer and
+    /// pages up to 16 KiB, 256 KiB with pages of 64 KiB to 191 KiB, 128 KiB
+    /// with the ring buffer and pages under 64 KiB.
     #[test]
     fn window_memory_is_bounded() {
         let input = data(900_000);
@@ -747,13 +762,19 @@ mod tests {
                     let mut out = vec![0; compress_bound(page)];
                     // (Plus the one byte kept before the history.)
                     let limit = match (strategy, mode) {
-                        (_, CompressionMode::High { level: 5 }) if page <= WINDOW_SIZE => {
-                            CHAIN_VIEW
-                        }
+                        (_, CompressionMode::High { level: 5 }) if page <= WINDOW_SIZE => VIEW_128K,
                         (Strategy::DoubleBuffer, CompressionMode::Default)
-                            if (WINDOW_SIZE..FAST_SPAN - WINDOW_SIZE).contains(&page) =>
+                            if (WINDOW_SIZE..SPAN_256K - WINDOW_SIZE).contains(&page) =>
                         {
-                            FAST_VIEW
+                            VIEW_256K
+                        }
+                        // (With a dictionary the window passes the view
+                        // for a few blocks, within its usual bound.)
+                        (Strategy::DoubleBuffer, CompressionMode::Default) if page <= 16_384 => {
+                            VIEW_64K.max(1 + WINDOW_SIZE + page)
+                        }
+                        (Strategy::RingBuffer, CompressionMode::Default) if page < WINDOW_SIZE => {
+                            VIEW_128K
                         }
                         (Strategy::RingBuffer, _) => 1 + WINDOW_SIZE + WINDOW_SIZE.max(page),
                         // The mid finder's tables are walked at every

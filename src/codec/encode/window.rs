@@ -67,27 +67,27 @@ impl Window {
 
 #[cfg(test)]
 mod tests {
-    use super::super::bytes::{CHAIN_SPAN, CHAIN_VIEW};
+    use super::super::bytes::{SPAN_128K, VIEW_128K};
     use super::*;
 
     #[test]
     fn window_appends_drops_and_views() {
         let mut window = Window::default();
-        assert!(window.len() == 0 && window.masked::<CHAIN_VIEW>().is_none());
+        assert!(window.len() == 0 && window.masked::<VIEW_128K>().is_none());
         window.extend(b"0123456789");
         window.drop_front(4);
         window.extend(b"ab");
         assert_eq!(window.bytes(), b"456789ab");
         assert_eq!(window.capacity(), 10);
-        window.reserve_total(CHAIN_VIEW);
+        window.reserve_total(VIEW_128K);
         let masked = window
-            .masked::<CHAIN_VIEW>()
+            .masked::<VIEW_128K>()
             .expect("the buffer holds a view");
         assert_eq!(super::super::bytes::Bytes::data(masked), b"456789ab");
         window.clear();
-        window.extend(&vec![7; CHAIN_SPAN + 1]);
+        window.extend(&vec![7; SPAN_128K + 1]);
         assert!(
-            window.masked::<CHAIN_VIEW>().is_none(),
+            window.masked::<VIEW_128K>().is_none(),
             "a window past the span has no view"
         );
     }
