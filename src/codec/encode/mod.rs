@@ -25,8 +25,8 @@
 //! so the finders can read it through a fixed-size view whose indices are
 //! masked rather than bounds-checked (`bytes.rs`) where the window always
 //! fits one (`masked_view`): the hash-chain finders of levels 3-12 with
-//! pages of up to 64 KiB, the fast finder with the double buffer and pages
-//! of 64 KiB to 191 KiB.
+//! pages of up to 64 KiB, the fast finder wherever its window grows to a
+//! power of two before a compaction (most page sizes, both strategies).
 
 mod bytes;
 mod fast;
@@ -209,6 +209,8 @@ fn masked_view(strategy: Strategy, finder: Finder, page_size: usize) -> Option<u
                 Strategy::DoubleBuffer => page_size.min(WINDOW_SIZE),
                 Strategy::RingBuffer => WINDOW_SIZE,
             };
+            // After a compaction: the byte kept before the history (see
+            // `Encoder::compress`), the history and a page.
             let fits = 1 + history + page_size <= span;
             match span {
                 SPAN_64K if fits => Some(VIEW_64K),
