@@ -253,7 +253,8 @@ pub(crate) fn decode_block(
 /// of input and [`FAST_OUT`] bytes of output are arrays, so the literals and
 /// the offset are read without bounds checks of their own, and the match is
 /// one 24-byte copy. The input is walked as a shrinking slice, whose one
-/// length check per sequence is the loop's condition.
+/// length check per sequence is the loop's condition. A short match after a
+/// long run of literals takes the same 24-byte copy, tested the same way.
 ///
 /// A separate function with few live values, so the loop keeps everything in
 /// registers.
@@ -353,7 +354,20 @@ fn fast_loop(
             };
             rest = after;
             op += lit;
-            usize::from(u16::from_le_bytes(*offset))
+            let offset = usize::from(u16::from_le_bytes(*offset));
+            // A short match that does not overlap itself: the shortcut's
+            // copy (one comparison proves the load in bounds and the offset
+            // valid; the check above leaves `FAST_OUT` bytes for the store).
+            let len = match_token + MIN_MATCH;
+            let src = op.wrapping_sub(offset);
+            if match_token < 15 && offset >= len && src <= last_src {
+                let mut chunk = [0u8; 24];
+                chunk.copy_from_slice(&buf[src..src + 24]);
+                buf[op..op + 24].copy_from_slice(&chunk);
+                op += len;
+                continue;
+            }
+            offset
         };
         // The match of a sequence the shortcut above did not take; `rest`
         // starts after its offset and holds at least 15 more bytes, the
@@ -1059,6 +1073,15 @@ mod tests {
                     offset: 60_000,
                     available: expected.len() + lit
                 }),
+                "lit {lit}"
+            );
+            // And an offset of 0 there.
+            let zero = Block(block.0.clone())
+                .seq(&literals[..lit], 0, 4)
+                .last(&[0; 100]);
+            assert_eq!(
+                decode(&zero, b"", 100_000, WILD_MARGIN),
+                Err(BlockError::OffsetZero { at }),
                 "lit {lit}"
             );
         }
