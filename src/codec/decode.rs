@@ -573,24 +573,34 @@ fn copy_long_literals(input: &[u8], ip: usize, buf: &mut [u8], op: usize, len: u
 #[inline(always)]
 fn copy_match_wild(buf: &mut [u8], src: usize, op: usize, len: usize) {
     let offset = op - src;
+    let end = op + len + CHUNK;
     if offset >= 32 {
-        // Each chunk reads bytes that are already final: the source of chunk
-        // k ends at `src + 32 (k + 1) <= op + 32 k`.
-        buf.copy_within(src..src + 32, op);
-        let mut done = 32;
-        while done < len {
-            buf.copy_within(src + done..src + done + 32, op + done);
-            done += 32;
-        }
+        copy_forward::<32>(buf, src, offset, end);
     } else if offset >= 16 {
-        buf.copy_within(src..src + 16, op);
-        let mut done = 16;
-        while done < len {
-            buf.copy_within(src + done..src + done + 16, op + done);
-            done += 16;
-        }
+        copy_forward::<16>(buf, src, offset, end);
     } else {
         copy_repeating(buf, src, op, len, offset);
+    }
+}
+
+/// The wild match copy in `C`-byte chunks (`C <= offset`, so each chunk
+/// reads bytes that are already final: the source of chunk k ends at
+/// `src + C (k + 1) <= op + C k`), for a match that ends [`CHUNK`] bytes
+/// before `end`.
+///
+/// The rest of the span `buf[src..end]` shrinks by a chunk per step, and one
+/// view of it, `offset + CHUNK + 1` bytes long, holds both the chunk and its
+/// destination: taking the view is the loop's one check (it exists exactly
+/// while bytes of the match are left), and the copies inside it need none of
+/// their own, where indexing `buf` by position kept two per chunk.
+#[inline(always)]
+fn copy_forward<const C: usize>(buf: &mut [u8], src: usize, offset: usize, end: usize) {
+    let mut rest = &mut buf[src..end];
+    while let Some(view) = rest.get_mut(..offset + CHUNK + 1) {
+        let mut chunk = [0u8; C];
+        chunk.copy_from_slice(&view[..C]);
+        view[offset..offset + C].copy_from_slice(&chunk);
+        rest = &mut std::mem::take(&mut rest)[C..];
     }
 }
 
