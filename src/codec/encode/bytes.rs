@@ -10,8 +10,9 @@
 //! made levels 3-9 run 1.12x-1.19x liblz4's instructions, and without them
 //! (an unchecked build, for measurement only) 0.93x-1.00x. A mask (one
 //! `and`, no branch) keeps the reads safe and brings them to 1.01x-1.11x.
-//! The fast finder's reads (the candidate's 4 bytes, the match count) take
-//! the same view where its window allows (see `masked_view` in `mod.rs`).
+//! The fast and mid finders' reads (their hashes, the candidates' bytes, the
+//! match count) take the same view where their window allows (see
+//! `masked_view` in `mod.rs`).
 
 use super::{read16, read32, read64};
 

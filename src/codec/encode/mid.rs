@@ -6,8 +6,9 @@
 //! level 3's. Tables hold window indices, kept across blocks like
 //! `fast.rs`'s.
 
+use super::bytes::Bytes;
 use super::sequence::SequenceWriter;
-use super::{count, read32, read64, MAX_DISTANCE, MFLIMIT, MIN_LENGTH, MIN_MATCH};
+use super::{count, MAX_DISTANCE, MFLIMIT, MIN_LENGTH, MIN_MATCH};
 
 const HASH_LOG: u32 = 14;
 
@@ -44,13 +45,13 @@ impl MidTables {
     }
 
     #[inline(always)]
-    fn put8(&mut self, src: &[u8], i: usize, index: usize) {
-        self.long[hash8(read64(src, i))] = index as u32;
+    fn put8<'a>(&mut self, src: impl Bytes<'a>, i: usize, index: usize) {
+        self.long[hash8(src.read64(i))] = index as u32;
     }
 
     #[inline(always)]
-    fn put4(&mut self, src: &[u8], i: usize, index: usize) {
-        self.short[hash4(read32(src, i))] = index as u32;
+    fn put4<'a>(&mut self, src: impl Bytes<'a>, i: usize, index: usize) {
+        self.short[hash4(src.read32(i))] = index as u32;
     }
 
     /// Indexes a preset dictionary as liblz4's `LZ4MID_fillHTable` does:
@@ -89,9 +90,11 @@ impl MidTables {
     }
 
     /// Compresses `src[start..]`, which may refer back to `src[low..start]`.
-    pub(crate) fn compress(
+    /// `src` is the window as a slice or through a masked view (`bytes.rs`),
+    /// whose reads need no bounds checks.
+    pub(crate) fn compress<'a>(
         &mut self,
-        src: &[u8],
+        src: impl Bytes<'a>,
         start: usize,
         low: usize,
         out: &mut [u8],
@@ -116,7 +119,7 @@ impl MidTables {
             let ip_index = ip;
             let mut found = None;
             // A long match first.
-            let h8 = hash8(read64(src, ip));
+            let h8 = hash8(src.read64(ip));
             let pos8 = self.long[h8] as usize;
             self.long[h8] = ip as u32;
             if usable(pos8, ip) {
@@ -126,7 +129,7 @@ impl MidTables {
                 }
             }
             if found.is_none() {
-                let h4 = hash4(read32(src, ip));
+                let h4 = hash4(src.read32(ip));
                 let pos4 = self.short[h4] as usize;
                 self.short[h4] = ip as u32;
                 if usable(pos4, ip) {
@@ -134,7 +137,7 @@ impl MidTables {
                     if len >= MIN_MATCH {
                         found = Some((len, ip - pos4));
                         // A short match: is there a longer one a byte on?
-                        let h8 = hash8(read64(src, ip + 1));
+                        let h8 = hash8(src.read64(ip + 1));
                         let pos8 = self.long[h8] as usize;
                         if usable(pos8, ip + 1) && ip < mflimit {
                             let len2 = count(src, ip + 1, pos8, match_limit);
@@ -153,7 +156,10 @@ impl MidTables {
                 continue;
             };
             // Extend backwards over equal literals.
-            while ip > anchor && ip - low > distance && src[ip - 1] == src[ip - distance - 1] {
+            while ip > anchor
+                && ip - low > distance
+                && src.byte(ip - 1) == src.byte(ip - distance - 1)
+            {
                 ip -= 1;
                 len += 1;
             }
@@ -163,7 +169,12 @@ impl MidTables {
             self.put8(src, ip + 2, ip_index + 2);
             self.put4(src, ip + 1, ip_index + 1);
 
-            out.sequence(src, ip, distance, len);
+            // Every rule holds by construction: `ip <= mflimit` (the look
+            // ahead only moves to `ip + 1` while `ip < mflimit`), `count`
+            // stops at `match_limit`, `usable` keeps the candidate in
+            // `[low, ip)` and within reach, and the backward extension
+            // stops at the anchor and at `low`, keeping `ip + len`.
+            out.sequence_unchecked(src.data(), ip, distance, len);
             ip += len;
             anchor = ip;
 
@@ -177,6 +188,6 @@ impl MidTables {
                 self.put4(src, ip - 1, ip - 1);
             }
         }
-        out.finish(src)
+        out.finish(src.data())
     }
 }

@@ -25,8 +25,9 @@
 //! so the finders can read it through a fixed-size view whose indices are
 //! masked rather than bounds-checked (`bytes.rs`) where the window always
 //! fits one (`masked_view`): the hash-chain finders of levels 3-12 with
-//! pages of up to 64 KiB, the fast finder wherever its window grows to a
-//! power of two before a compaction (most page sizes, both strategies).
+//! pages of up to 64 KiB, the fast and mid finders wherever their window
+//! grows to a power of two before a compaction (most page sizes, both
+//! strategies).
 
 mod bytes;
 mod fast;
@@ -191,9 +192,9 @@ fn compact_at(strategy: Strategy, finder: Finder, page_size: usize) -> usize {
 ///   history and a page (`compact_at` caps the double buffer's window at
 ///   `SPAN_128K`, the ring buffer's is that already, and they keep no byte
 ///   before the history), so at most `SPAN_128K`.
-/// - The fast finder wherever its window grows to a power of two before it
-///   is compacted (`compact_at`) and, compacted, holds one byte, the history
-///   and a page within that: the view then adds only its 16 bytes of
+/// - The fast and mid finders (whose windows are the same) wherever the
+///   window grows to a power of two before it is compacted (`compact_at`)
+///   and, compacted, holds one byte, the history and a page within that: the view then adds only its 16 bytes of
 ///   padding to what the window takes anyway. With the double buffer: pages
 ///   of up to 16 KiB (64 KiB), 32 KiB (128 KiB) and 64-191 KiB (256 KiB);
 ///   with the ring buffer, pages under 64 KiB (128 KiB). A dictionary of
@@ -203,7 +204,7 @@ fn compact_at(strategy: Strategy, finder: Finder, page_size: usize) -> usize {
 fn masked_view(strategy: Strategy, finder: Finder, page_size: usize) -> Option<usize> {
     match finder {
         Finder::Chain { .. } | Finder::Optimal(_) if page_size <= WINDOW_SIZE => Some(VIEW_128K),
-        Finder::Fast { .. } => {
+        Finder::Fast { .. } | Finder::Mid => {
             let span = compact_at(strategy, finder, page_size);
             let history = match strategy {
                 Strategy::DoubleBuffer => page_size.min(WINDOW_SIZE),
@@ -429,7 +430,11 @@ impl Encoder {
                     table.compress(src, self.base, start, low, acceleration, out)
                 })
             }
-            (Tables::Mid(tables), Finder::Mid) => tables.compress(src, start, low, out),
+            (Tables::Mid(tables), Finder::Mid) => {
+                through_window!(self.window, [VIEW_256K, VIEW_128K, VIEW_64K], |src| {
+                    tables.compress(src, start, low, out)
+                })
+            }
             (Tables::Hc(hc, _), Finder::Chain { attempts }) => {
                 through_window!(self.window, [VIEW_128K], |src| {
                     hc.compress_chain(src, self.base, start, low, attempts, out)
@@ -763,24 +768,28 @@ mod tests {
                     let mut encoder = Encoder::new(mode, strategy, page, dict);
                     let mut out = vec![0; compress_bound(page)];
                     // (Plus the one byte kept before the history.)
+                    // The fast and mid finders (default mode, level 2) take
+                    // the same windows and views.
+                    let hashed = matches!(
+                        mode,
+                        CompressionMode::Default | CompressionMode::High { level: 2 }
+                    );
                     let limit = match (strategy, mode) {
                         (_, CompressionMode::High { level: 5 }) if page <= WINDOW_SIZE => VIEW_128K,
-                        (Strategy::DoubleBuffer, CompressionMode::Default)
-                            if (WINDOW_SIZE..SPAN_256K - WINDOW_SIZE).contains(&page) =>
+                        (Strategy::DoubleBuffer, _)
+                            if hashed && (WINDOW_SIZE..SPAN_256K - WINDOW_SIZE).contains(&page) =>
                         {
                             VIEW_256K
                         }
                         // (With a dictionary the window passes the view
                         // for a few blocks, within its usual bound.)
-                        (Strategy::DoubleBuffer, CompressionMode::Default) if page <= 16_384 => {
+                        (Strategy::DoubleBuffer, _) if hashed && page <= 16_384 => {
                             VIEW_64K.max(1 + WINDOW_SIZE + page)
                         }
-                        (Strategy::RingBuffer, CompressionMode::Default) if page < WINDOW_SIZE => {
-                            VIEW_128K
-                        }
+                        (Strategy::RingBuffer, _) if hashed && page < WINDOW_SIZE => VIEW_128K,
                         (Strategy::RingBuffer, _) => 1 + WINDOW_SIZE + WINDOW_SIZE.max(page),
-                        // The mid finder's tables are walked at every
-                        // compaction: its window grows to 64 KiB first.
+                        // The hashed finders' tables are walked at every
+                        // compaction: their window grows to 64 KiB first.
                         (Strategy::DoubleBuffer, _) => {
                             1 + (COMPACT_PAGES * page.min(WINDOW_SIZE)).max(WINDOW_SIZE + page)
                         }

@@ -8,12 +8,13 @@
 //! breaks a rule is not written; the block is then marked broken and the
 //! encoder stores the chunk as literals instead, which is always valid.
 //!
-//! The fast finder's loop keeps every rule by construction (each is shown
-//! where it writes), and there the checks were about 8 % of the default
-//! mode's instructions: it writes with [`SequenceWriter::sequence_unchecked`],
-//! whose checks run in debug builds (every test, every fuzz target). The other
-//! finders, whose searches are far more complex and whose sequences are a
-//! small part of their cost, keep them.
+//! The fast and mid finders' loops keep every rule by construction (each is
+//! shown where they write), and there the checks were about 8 % of the
+//! default mode's instructions: they write with
+//! [`SequenceWriter::sequence_unchecked`], whose checks run in debug builds
+//! (every test, every fuzz target). The hash-chain finders, whose searches
+//! are far more complex and whose sequences are a small part of their cost,
+//! keep them.
 
 use super::{LAST_LITERALS, MAX_DISTANCE, MFLIMIT, MIN_MATCH};
 
