@@ -377,7 +377,14 @@ impl Encoder {
         if low > keep
             && (self.history.is_none() || self.window.len() + chunk.len() > self.compact_at)
         {
-            let drop = low - keep;
+            // A full 64 KiB of history starts with a byte no match can reach
+            // (the farthest is 65 535 bytes back from the block's first
+            // byte): that byte can be the one kept before the history. The
+            // window then holds 64 KiB exactly after a compaction, so two
+            // 32 KiB pages (three of 64 KiB with the double buffer) fit
+            // before the next one, where the kept byte made it one (two).
+            let unreachable = usize::from(keep == 1 && low + WINDOW_SIZE == self.window.len());
+            let drop = low - keep + unreachable;
             self.window.drop_front(drop);
             self.base += drop as u32;
             if let Some(h) = &mut self.history {
@@ -810,6 +817,42 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// A compaction moves the history once per `compact_at - 64 KiB` of
+    /// input: with a full 64 KiB of history the byte kept before it is the
+    /// one no match can reach, so the window holds exactly 64 KiB after a
+    /// compaction (with the byte on top, 32 KiB ring pages compacted at every
+    /// page).
+    #[test]
+    fn compactions_move_the_history_once_per_room() {
+        let input = data(1 << 21);
+        for (strategy, page, mode) in [
+            (Strategy::RingBuffer, 32_768, CompressionMode::Default),
+            (
+                Strategy::RingBuffer,
+                16_384,
+                CompressionMode::High { level: 2 },
+            ),
+            (Strategy::RingBuffer, 512, CompressionMode::Default),
+            (Strategy::DoubleBuffer, 65_536, CompressionMode::Default),
+        ] {
+            let mut encoder = Encoder::new(mode, strategy, page, b"");
+            let mut out = vec![0; compress_bound(page)];
+            // Each compaction moves `base` up by what it drops.
+            let mut compactions = 0;
+            for chunk in input.chunks(page) {
+                let base = encoder.base;
+                encoder.compress(chunk, &mut out);
+                compactions += usize::from(encoder.base != base);
+            }
+            let room = encoder.compact_at - WINDOW_SIZE;
+            let most = (input.len() - encoder.compact_at).div_ceil(room);
+            assert!(
+                compactions <= most,
+                "{strategy:?}, page {page}: {compactions} compactions, at most {most}"
+            );
         }
     }
 
