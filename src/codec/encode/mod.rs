@@ -194,8 +194,9 @@ fn compact_at(strategy: Strategy, finder: Finder, page_size: usize) -> usize {
 ///   before the history), so at most `SPAN_128K`.
 /// - The fast and mid finders (whose windows are the same) wherever the
 ///   window grows to a power of two before it is compacted (`compact_at`)
-///   and, compacted, holds one byte, the history and a page within that: the view then adds only its 16 bytes of
-///   padding to what the window takes anyway. With the double buffer: pages
+///   and, compacted, holds one byte, the history and a page within that:
+///   the view then adds only its 16 bytes of padding to what the window
+///   takes anyway. With the double buffer: pages
 ///   of up to 16 KiB (64 KiB), 32 KiB (128 KiB) and 64-191 KiB (256 KiB);
 ///   with the ring buffer, pages under 64 KiB (128 KiB). A dictionary of
 ///   64 KiB before the first pages can take a window past its view for a
