@@ -197,8 +197,8 @@ fn compact_at(strategy: Strategy, finder: Finder, page_size: usize) -> usize {
 ///   and, compacted, holds one byte, the history and a page within that:
 ///   the view then adds only its 16 bytes of padding to what the window
 ///   takes anyway. With the double buffer: pages
-///   of up to 16 KiB (64 KiB), 32 KiB (128 KiB) and 64-191 KiB (256 KiB);
-///   with the ring buffer, pages under 64 KiB (128 KiB). A dictionary of
+///   of up to 16 KiB (64 KiB), 32 KiB (128 KiB) and 64-192 KiB (256 KiB);
+///   with the ring buffer, pages up to 64 KiB (128 KiB). A dictionary of
 ///   64 KiB before the first pages can take a window past its view for a
 ///   few blocks, which are then read through the slice: the same output,
 ///   a little slower.
@@ -212,8 +212,10 @@ fn masked_view(strategy: Strategy, finder: Finder, page_size: usize) -> Option<u
                 Strategy::RingBuffer => WINDOW_SIZE,
             };
             // After a compaction: the byte kept before the history (see
-            // `Encoder::compress`), the history and a page.
-            let fits = 1 + history + page_size <= span;
+            // `Encoder::compress`; a full 64 KiB history's own first byte,
+            // which no match reaches), the history and a page.
+            let kept = usize::from(history < WINDOW_SIZE);
+            let fits = kept + history + page_size <= span;
             match span {
                 SPAN_64K if fits => Some(VIEW_64K),
                 SPAN_128K if fits => Some(VIEW_128K),
@@ -785,7 +787,8 @@ mod tests {
                     let limit = match (strategy, mode) {
                         (_, CompressionMode::High { level: 5 }) if page <= WINDOW_SIZE => VIEW_128K,
                         (Strategy::DoubleBuffer, _)
-                            if hashed && (WINDOW_SIZE..SPAN_256K - WINDOW_SIZE).contains(&page) =>
+                            if hashed
+                                && (WINDOW_SIZE..=SPAN_256K - WINDOW_SIZE).contains(&page) =>
                         {
                             VIEW_256K
                         }
@@ -794,7 +797,7 @@ mod tests {
                         (Strategy::DoubleBuffer, _) if hashed && page <= 16_384 => {
                             VIEW_64K.max(1 + WINDOW_SIZE + page)
                         }
-                        (Strategy::RingBuffer, _) if hashed && page < WINDOW_SIZE => VIEW_128K,
+                        (Strategy::RingBuffer, _) if hashed && page <= WINDOW_SIZE => VIEW_128K,
                         (Strategy::RingBuffer, _) => 1 + WINDOW_SIZE + WINDOW_SIZE.max(page),
                         // The hashed finders' tables are walked at every
                         // compaction: their window grows to 64 KiB first.
