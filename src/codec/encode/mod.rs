@@ -167,11 +167,18 @@ impl fmt::Debug for Encoder {
 /// more than the compression itself with the mid finder (4x slower than liblz4
 /// with 512-byte pages) and about a tenth of the time with the fast finder at
 /// high accelerations (8 KiB pages), so with them the window grows to 64 KiB
-/// first.
+/// first, and with the mid finder to 256 KiB (see below).
 fn compact_at(strategy: Strategy, finder: Finder, page_size: usize) -> usize {
     match (strategy, finder) {
-        (Strategy::DoubleBuffer, Finder::Mid | Finder::Fast { .. }) => {
+        (Strategy::DoubleBuffer, Finder::Fast { .. }) => {
             (COMPACT_PAGES * page_size.min(WINDOW_SIZE)).max(WINDOW_SIZE)
+        }
+        // The mid finder's two tables (32 Ki entries, 128 KiB) cost more to
+        // walk than the fast finder's: at 8 KiB pages a walk every 48 KiB
+        // was a tenth of level 2's instructions, so its window grows to
+        // 256 KiB (one walk per 248 KiB), no more than liblz4's HC state.
+        (Strategy::DoubleBuffer, Finder::Mid) => {
+            (COMPACT_PAGES * page_size.min(WINDOW_SIZE)).max(SPAN_256K)
         }
         // The hash-chain finders' window stays within the masked view it is
         // read through (see `bytes.rs`); with 64 KiB pages the history then
@@ -192,16 +199,16 @@ fn compact_at(strategy: Strategy, finder: Finder, page_size: usize) -> usize {
 ///   history and a page (`compact_at` caps the double buffer's window at
 ///   `SPAN_128K`, the ring buffer's is that already, and they keep no byte
 ///   before the history), so at most `SPAN_128K`.
-/// - The fast and mid finders (whose windows are the same) wherever the
-///   window grows to a power of two before it is compacted (`compact_at`)
-///   and, compacted, holds one byte, the history and a page within that:
-///   the view then adds only its 16 bytes of padding to what the window
-///   takes anyway. With the double buffer: pages
-///   of up to 16 KiB (64 KiB), 32 KiB (128 KiB) and 64-192 KiB (256 KiB);
+/// - The fast and mid finders wherever the window grows to a power of two
+///   before it is compacted (`compact_at`) and, compacted, holds one byte,
+///   the history and a page within that: the view then adds only its 16
+///   bytes of padding to what the window takes anyway. With the double
+///   buffer: pages of up to 16 KiB (64 KiB), 32 KiB (128 KiB) and 64-192 KiB
+///   (256 KiB), and every page up to 192 KiB with the mid finder (256 KiB);
 ///   with the ring buffer, pages up to 64 KiB (128 KiB). A dictionary of
 ///   64 KiB before the first pages can take a window past its view for a
-///   few blocks, which are then read through the slice: the same output,
-///   a little slower.
+///   few blocks, which are then read through the slice: the same output, a
+///   little slower.
 fn masked_view(strategy: Strategy, finder: Finder, page_size: usize) -> Option<usize> {
     match finder {
         Finder::Chain { .. } | Finder::Optimal(_) if page_size <= WINDOW_SIZE => Some(VIEW_128K),
@@ -779,13 +786,20 @@ mod tests {
                     let mut out = vec![0; compress_bound(page)];
                     // (Plus the one byte kept before the history.)
                     // The fast and mid finders (default mode, level 2) take
-                    // the same windows and views.
+                    // the same windows and views but for the mid finder's
+                    // double buffer.
                     let hashed = matches!(
                         mode,
                         CompressionMode::Default | CompressionMode::High { level: 2 }
                     );
                     let limit = match (strategy, mode) {
                         (_, CompressionMode::High { level: 5 }) if page <= WINDOW_SIZE => VIEW_128K,
+                        // The mid finder's window grows to 256 KiB first.
+                        (Strategy::DoubleBuffer, CompressionMode::High { level: 2 })
+                            if page <= SPAN_256K - WINDOW_SIZE =>
+                        {
+                            VIEW_256K
+                        }
                         (Strategy::DoubleBuffer, _)
                             if hashed
                                 && (WINDOW_SIZE..=SPAN_256K - WINDOW_SIZE).contains(&page) =>
@@ -800,7 +814,8 @@ mod tests {
                         (Strategy::RingBuffer, _) if hashed && page <= WINDOW_SIZE => VIEW_128K,
                         (Strategy::RingBuffer, _) => 1 + WINDOW_SIZE + WINDOW_SIZE.max(page),
                         // The hashed finders' tables are walked at every
-                        // compaction: their window grows to 64 KiB first.
+                        // compaction: their window grows to 64 KiB (the
+                        // mid finder's to 256 KiB) first.
                         (Strategy::DoubleBuffer, _) => {
                             1 + (COMPACT_PAGES * page.min(WINDOW_SIZE)).max(WINDOW_SIZE + page)
                         }
