@@ -176,10 +176,10 @@ fn compact_at(strategy: Strategy, finder: Finder, page_size: usize) -> usize {
         // The mid finder's two tables (32 Ki entries, 128 KiB) cost more to
         // walk than the fast finder's: at 8 KiB pages a walk every 48 KiB
         // was a tenth of level 2's instructions, so its window grows to
-        // 256 KiB (one walk per 248 KiB), no more than liblz4's HC state.
-        (Strategy::DoubleBuffer, Finder::Mid) => {
-            (COMPACT_PAGES * page_size.min(WINDOW_SIZE)).max(SPAN_256K)
-        }
+        // 256 KiB whatever the page (one walk per 248 KiB at 8 KiB pages),
+        // no more than liblz4's HC state; the fast finder's rule gives
+        // that too from 64 KiB pages up.
+        (Strategy::DoubleBuffer, Finder::Mid) => SPAN_256K,
         // The hash-chain finders' window stays within the masked view it is
         // read through (see `bytes.rs`); with 64 KiB pages the history then
         // moves at every block, 64 KiB per 64 KiB page, under 1 % of these
