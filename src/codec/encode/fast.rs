@@ -395,6 +395,9 @@ impl FastTable {
             let back = super::count_back(src, ip, m, (ip - anchor).min(m - low));
             ip -= back;
             m -= back;
+            // Literals come before the first match only: each later one
+            // starts where the one before ended.
+            let mut after_literals = true;
             loop {
                 let len = MIN_MATCH + count(src, ip + MIN_MATCH, m + MIN_MATCH, match_limit);
                 // Every rule holds here (see `sequence.rs`): the match starts
@@ -405,7 +408,11 @@ impl FastTable {
                 // candidate: at or above the lowest position, within
                 // `MAX_DISTANCE`, and below `ip` (the table only ever holds
                 // positions already passed).
-                out.sequence_unchecked(src.data(), ip, ip - m, len);
+                if after_literals {
+                    out.sequence_unchecked(src.data(), ip, ip - m, len);
+                } else {
+                    out.match_unchecked(src.data(), ip, ip - m, len);
+                }
                 ip += len;
                 anchor = ip;
                 // The bytes from `ip - 2`, for the two hashes below. The
@@ -426,6 +433,7 @@ impl FastTable {
                 table[h] = current;
                 m = candidate_index(candidate, base);
                 if miss::<REACH>(src, m, seq, candidate, current, low32) == 0 {
+                    after_literals = false;
                     continue;
                 }
                 break;

@@ -78,6 +78,31 @@ impl<'a> SequenceWriter<'a> {
         self.write(src, start, offset, len);
     }
 
+    /// [`SequenceWriter::sequence_unchecked`] for a match that starts right
+    /// where the last one ended (`start` is the anchor): no literals, so the
+    /// common case writes the token and the offset only.
+    #[inline(always)]
+    pub(crate) fn match_unchecked(&mut self, src: &[u8], start: usize, offset: usize, len: usize) {
+        debug_assert_eq!(start, self.anchor, "a match right after the last one");
+        if cfg!(debug_assertions) && self.breaks_a_rule(start, offset, len) {
+            self.reject(start, offset, len);
+        }
+        let match_code = len - MIN_MATCH;
+        let pos = self.pos as u32 as usize;
+        if let (true, Some(dst)) = (
+            match_code < RUN_MASK,
+            self.out
+                .get_mut(pos..)
+                .and_then(<[u8]>::first_chunk_mut::<3>),
+        ) {
+            *dst = [match_code as u8, offset as u8, (offset >> 8) as u8];
+            self.pos = pos + 3;
+            self.anchor = start + len;
+            return;
+        }
+        self.write(src, start, offset, len);
+    }
+
     /// Whether a match of `len` bytes at `start`, `offset` bytes back, breaks
     /// one of the block's rules.
     #[inline(always)]
