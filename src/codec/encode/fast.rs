@@ -392,7 +392,7 @@ impl FastTable {
                 }
             }
             // Extend the match backwards over equal literals.
-            let back = super::count_back(src, ip, m, (ip - anchor).min(m - low));
+            let back = super::count_back(src, ip, m, anchor, low);
             ip -= back;
             m -= back;
             // Literals come before the first match only: each later one

@@ -6,7 +6,7 @@
 
 use super::bytes::Bytes;
 use super::sequence::SequenceWriter;
-use super::{count_long, MAX_DISTANCE, MFLIMIT, MIN_LENGTH, MIN_MATCH};
+use super::{count_back, count_long, MAX_DISTANCE, MFLIMIT, MIN_LENGTH, MIN_MATCH};
 
 const HASH_LOG: u32 = 15;
 const CHAIN_SIZE: usize = 1 << 16;
@@ -509,13 +509,6 @@ fn wanted_pair<'a>(src: impl Bytes<'a>, i: usize) -> u32 {
     } else {
         u32::MAX
     }
-}
-
-/// How many bytes before `ip` and `m` are equal, going no lower than `i_min`
-/// on the input side and `m_min` on the match side.
-#[inline]
-fn count_back<'a>(src: impl Bytes<'a>, ip: usize, m: usize, i_min: usize, m_min: usize) -> usize {
-    super::count_back(src, ip, m, (ip - i_min).min(m.saturating_sub(m_min)))
 }
 
 /// How many bytes from `i` (up to `end`) continue the single-byte run `pattern`.
