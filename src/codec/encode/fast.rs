@@ -395,24 +395,18 @@ impl FastTable {
             let back = super::count_back(src, ip, m, anchor, low);
             ip -= back;
             m -= back;
-            // Literals come before the first match only: each later one
-            // starts where the one before ended.
-            let mut after_literals = true;
+            // Every rule holds for the sequences below (see `sequence.rs`):
+            // a match starts at or after the anchor (the backward extension
+            // stops there) and before `mflimit_plus_one` (each probe's
+            // position is below it), `count` stops at `match_limit`, the
+            // length is at least `MIN_MATCH`, and `miss` accepted the
+            // candidate: at or above the lowest position, within
+            // `MAX_DISTANCE`, and below `ip` (the table only ever holds
+            // positions already passed). Literals come before the first
+            // match only: each later one starts where the one before ended.
+            let mut len = MIN_MATCH + count(src, ip + MIN_MATCH, m + MIN_MATCH, match_limit);
+            out.sequence_unchecked(src.data(), ip, ip - m, len);
             loop {
-                let len = MIN_MATCH + count(src, ip + MIN_MATCH, m + MIN_MATCH, match_limit);
-                // Every rule holds here (see `sequence.rs`): the match starts
-                // at or after the anchor (the backward extension stops
-                // there) and before `mflimit_plus_one` (each probe's
-                // position is below it), `count` stops at `match_limit`, the
-                // length is at least `MIN_MATCH`, and `miss` accepted the
-                // candidate: at or above the lowest position, within
-                // `MAX_DISTANCE`, and below `ip` (the table only ever holds
-                // positions already passed).
-                if after_literals {
-                    out.sequence_unchecked(src.data(), ip, ip - m, len);
-                } else {
-                    out.match_unchecked(src.data(), ip, ip - m, len);
-                }
                 ip += len;
                 anchor = ip;
                 // The bytes from `ip - 2`, for the two hashes below. The
@@ -432,11 +426,11 @@ impl FastTable {
                 let candidate = read_candidate::<CLAMP>(table, h, base);
                 table[h] = current;
                 m = candidate_index(candidate, base);
-                if miss::<REACH>(src, m, seq, candidate, current, low32) == 0 {
-                    after_literals = false;
-                    continue;
+                if miss::<REACH>(src, m, seq, candidate, current, low32) != 0 {
+                    break;
                 }
-                break;
+                len = MIN_MATCH + count(src, ip + MIN_MATCH, m + MIN_MATCH, match_limit);
+                out.match_unchecked(src.data(), ip, ip - m, len);
             }
             ip += 1;
             forward_seq = src.read64(ip);
