@@ -361,9 +361,7 @@ fn fast_loop(
             let len = match_token + MIN_MATCH;
             let src = op.wrapping_sub(offset);
             if match_token < 15 && offset >= len && src <= last_src {
-                let mut chunk = [0u8; 24];
-                chunk.copy_from_slice(&buf[src..src + 24]);
-                buf[op..op + 24].copy_from_slice(&chunk);
+                copy_24(buf, src, op);
                 op += len;
                 continue;
             }
@@ -409,18 +407,25 @@ fn fast_loop(
     (input.len() - rest.len(), op)
 }
 
+/// Copies the 24 bytes at `buf[src..]` to `buf[op..]` with one load, then
+/// one store: how a match of at most 18 bytes that does not overlap itself
+/// (`offset >= len`, so its own bytes are read before any is written) is
+/// copied; what lands past its end is overwritten later. 24 bytes, not 32:
+/// see the fast loop's shortcut, which copies the same way.
+#[inline(always)]
+fn copy_24(buf: &mut [u8], src: usize, op: usize) {
+    let mut chunk = [0u8; 24];
+    chunk.copy_from_slice(&buf[src..src + 24]);
+    buf[op..op + 24].copy_from_slice(&chunk);
+}
+
 /// Copies a match of at most 18 bytes from `buf[src..]` to `buf[op..]`
 /// (`src = op - offset`), writing up to 32 bytes from `op`; `buf` must hold
 /// 48 bytes from `op` (as it does in the fast loop).
 #[inline(always)]
 fn copy_match_short(buf: &mut [u8], src: usize, op: usize, len: usize, offset: usize) {
     if offset >= len {
-        // No overlap: one 24-byte load, then one store (as in the fast
-        // loop's shortcut); what lands past the match's end is overwritten
-        // later.
-        let mut chunk = [0u8; 24];
-        chunk.copy_from_slice(&buf[src..src + 24]);
-        buf[op..op + 24].copy_from_slice(&chunk);
+        copy_24(buf, src, op);
         return;
     }
     // The match overlaps itself (`offset < len <= 18`): everything it
