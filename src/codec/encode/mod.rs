@@ -556,16 +556,19 @@ fn count_long(src: &[u8], a: usize, b: usize, limit: usize) -> usize {
 }
 
 /// How many bytes before `a` equal those before `b` (`b < a`), going back
-/// to `a_min` and `b_min` at most.
+/// to `a_min` and `b_min` at most; `a_min <= a` (the anchor or the search's
+/// low end, never past the position), while `b_min` (the lowest position a
+/// match may use) may lie past `b`, which then allows nothing.
 ///
 /// Most matches extend back by a few bytes or none: one 8-byte comparison
 /// counts them without a branch per byte, whose outcome the processor could
 /// not predict. The first byte is still tested on its own: where matches
 /// regularly extend by nothing (records of a fixed layout) that branch is
 /// predicted, and the position does not wait for the 8-byte comparison;
-/// the limit is worked out only when that byte is equal (a quarter of the
-/// fast finder's matches on real files), since the limit's own test can
-/// only ever stop a run that this one did not. Longer runs (a fast mode's
+/// past the window's first 8 bytes the limit is worked out only when that
+/// byte is equal (a quarter of the fast finder's matches on real files),
+/// since the limit's own test can only ever stop a run that this one did
+/// not. Longer runs (a fast mode's
 /// late-found matches) go on 8 bytes at a time, and only the window's first
 /// 8 bytes byte by byte.
 #[inline(always)]
@@ -648,10 +651,9 @@ mod tests {
         out
     }
 
-    /// `count_back` agrees with counting byte by byte, for every limit (on
-    /// either side) and
-    /// runs of equal bytes shorter and longer than its 8-byte comparison,
-    /// near the window's start too.
+    /// `count_back` agrees with counting byte by byte, for every limit on
+    /// either side and runs of equal bytes shorter and longer than its
+    /// 8-byte comparison, near the window's start too.
     #[test]
     fn count_back_counts_bytes() {
         let mut src = data(300);

@@ -11,8 +11,9 @@
 //! The fast and mid finders' loops keep every rule by construction (each is
 //! shown where they write), and there the checks were about 8 % of the
 //! default mode's instructions: they write with
-//! [`SequenceWriter::sequence_unchecked`], whose checks run in debug builds
-//! (every test, every fuzz target). The hash-chain finders, whose searches
+//! [`SequenceWriter::sequence_unchecked`] (and the fast finder a match right
+//! after the last one with [`SequenceWriter::match_unchecked`]), whose
+//! checks run in debug builds (every test, every fuzz target). The hash-chain finders, whose searches
 //! are far more complex and whose sequences are a small part of their cost,
 //! keep them.
 
@@ -71,11 +72,16 @@ impl<'a> SequenceWriter<'a> {
         offset: usize,
         len: usize,
     ) {
-        // `reject` panics in debug builds.
+        self.check_in_debug(start, offset, len);
+        self.write(src, start, offset, len);
+    }
+
+    /// The rules, checked in debug builds only; `reject` panics there.
+    #[inline(always)]
+    fn check_in_debug(&mut self, start: usize, offset: usize, len: usize) {
         if cfg!(debug_assertions) && self.breaks_a_rule(start, offset, len) {
             self.reject(start, offset, len);
         }
-        self.write(src, start, offset, len);
     }
 
     /// [`SequenceWriter::sequence_unchecked`] for a match that starts right
@@ -84,9 +90,7 @@ impl<'a> SequenceWriter<'a> {
     #[inline(always)]
     pub(crate) fn match_unchecked(&mut self, src: &[u8], start: usize, offset: usize, len: usize) {
         debug_assert_eq!(start, self.anchor, "a match right after the last one");
-        if cfg!(debug_assertions) && self.breaks_a_rule(start, offset, len) {
-            self.reject(start, offset, len);
-        }
+        self.check_in_debug(start, offset, len);
         let match_code = len - MIN_MATCH;
         let pos = self.pos as u32 as usize;
         if let (true, Some(dst)) = (
@@ -125,10 +129,12 @@ impl<'a> SequenceWriter<'a> {
             // The common sequence: a one-byte token, at most 14 literals
             // (copied as 16 bytes) and the offset, written through fixed
             // views with no length bytes. Each view is taken as a range of
-            // its exact length, one comparison (positions held to 32 bits
-            // cannot overflow the range's end), where `first_chunk` after
-            // an open range compares twice: 1-2 % of the fast finder's
-            // instructions with these two views and `match_unchecked`'s.
+            // its exact length: one comparison, where `first_chunk` after an
+            // open range compares twice (1-2 % of the fast finder's
+            // instructions with these two views and `match_unchecked`'s).
+            // The range's end cannot overflow: output positions and window
+            // indices stay below 2^31 (see below, and the encoder's
+            // rebasing).
             let pos = self.pos as u32 as usize;
             let anchor = self.anchor as u32 as usize;
             let dst = self
