@@ -652,8 +652,9 @@ mod tests {
     }
 
     /// `count_back` agrees with counting byte by byte, for every limit on
-    /// either side and runs of equal bytes shorter and longer than its
-    /// 8-byte comparison, near the window's start too.
+    /// either side or both (a lowest position past `b` too) and runs of
+    /// equal bytes shorter and longer than its 8-byte comparison, near the
+    /// window's start too.
     #[test]
     fn count_back_counts_bytes() {
         let mut src = data(300);
@@ -678,7 +679,21 @@ mod tests {
                         expected,
                         "{a} {b} {max}"
                     );
+                    // Both at once: the nearer one binds.
+                    let other = (max + 5).min(b);
+                    assert_eq!(
+                        count_back(&src[..], a, b, a - max, b - other),
+                        expected,
+                        "{a} {b} {max} {other}"
+                    );
+                    assert_eq!(
+                        count_back(&src[..], a, b, a - other, b - max),
+                        expected,
+                        "{a} {b} {other} {max}"
+                    );
                 }
+                // A lowest position past `b` allows nothing.
+                assert_eq!(count_back(&src[..], a, b, 0, b + 1), 0, "{a} {b}");
             }
         }
     }
