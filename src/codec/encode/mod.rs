@@ -568,17 +568,17 @@ fn count_long(src: &[u8], a: usize, b: usize, limit: usize) -> usize {
 /// past the window's first 8 bytes the limit is worked out only when that
 /// byte is equal (a quarter of the fast finder's matches on real files),
 /// since the limit's own test can only ever stop a run that this one did
-/// not. Longer runs (a fast mode's
-/// late-found matches) go on 8 bytes at a time, and only the window's first
-/// 8 bytes byte by byte.
+/// not. Longer runs (a fast mode's late-found matches) go on 8 bytes at a
+/// time, and only the window's first 8 bytes byte by byte.
 #[inline(always)]
 fn count_back<'a>(src: impl Bytes<'a>, a: usize, b: usize, a_min: usize, b_min: usize) -> usize {
+    let limit = || (a - a_min).min(b.saturating_sub(b_min));
     let mut back = 0;
     if b >= 8 {
         if src.byte(a - 1) != src.byte(b - 1) {
             return 0;
         }
-        let max = (a - a_min).min(b.saturating_sub(b_min));
+        let max = limit();
         if max == 0 {
             return 0;
         }
@@ -589,7 +589,7 @@ fn count_back<'a>(src: impl Bytes<'a>, a: usize, b: usize, a_min: usize, b_min: 
         }
         return count_back_long(src.data(), a, b, max);
     }
-    let max = (a - a_min).min(b.saturating_sub(b_min));
+    let max = limit();
     while back < max && src.byte(a - back - 1) == src.byte(b - back - 1) {
         back += 1;
     }

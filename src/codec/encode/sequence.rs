@@ -13,9 +13,9 @@
 //! default mode's instructions: they write with
 //! [`SequenceWriter::sequence_unchecked`] (and the fast finder a match right
 //! after the last one with [`SequenceWriter::match_unchecked`]), whose
-//! checks run in debug builds (every test, every fuzz target). The hash-chain finders, whose searches
-//! are far more complex and whose sequences are a small part of their cost,
-//! keep them.
+//! checks run in debug builds (every test, every fuzz target). The
+//! hash-chain finders, whose searches are far more complex and whose
+//! sequences are a small part of their cost, keep them.
 
 use super::{LAST_LITERALS, MAX_DISTANCE, MFLIMIT, MIN_MATCH};
 
