@@ -517,16 +517,30 @@ fn read64(src: &[u8], i: usize) -> u64 {
 
 /// How many bytes from `a` (up to `limit`) equal those from `b` (`b < a`).
 ///
-/// Most matches end within 8 bytes: one 8-byte comparison decides them, as
-/// liblz4's `LZ4_count` does, before the general loop and its set-up.
+/// Most matches end within 24 bytes: up to three 8-byte comparisons through
+/// `src`'s reads (unchecked with a masked view) decide them, as liblz4's
+/// `LZ4_count` does with its first, before the general loop and its set-up
+/// (a dozen instructions of bounds checks). Three rather than one: the mid
+/// finder's matches (whose long candidates already share 8 bytes) took 5-6 %
+/// fewer instructions, the fast finder's 1-2.8 %; two gained about four
+/// fifths of that. Written out: as a loop over the three, the compiler's
+/// code took up to 1.8 % more.
 #[inline(always)]
 fn count<'a>(src: impl Bytes<'a>, a: usize, b: usize, limit: usize) -> usize {
-    if a + 8 <= limit {
+    if a + 24 <= limit {
         let diff = src.read64(a) ^ src.read64(b);
         if diff != 0 {
             return (diff.trailing_zeros() / 8) as usize;
         }
-        return 8 + count_long(src.data(), a + 8, b + 8, limit);
+        let diff = src.read64(a + 8) ^ src.read64(b + 8);
+        if diff != 0 {
+            return 8 + (diff.trailing_zeros() / 8) as usize;
+        }
+        let diff = src.read64(a + 16) ^ src.read64(b + 16);
+        if diff != 0 {
+            return 16 + (diff.trailing_zeros() / 8) as usize;
+        }
+        return 24 + count_long(src.data(), a + 24, b + 24, limit);
     }
     count_long(src.data(), a, b, limit)
 }
@@ -649,6 +663,36 @@ mod tests {
         }
         out.truncate(len);
         out
+    }
+
+    /// `count` agrees with counting byte by byte, for matches ending at
+    /// every offset around its three 8-byte comparisons and the general loop
+    /// after them, and every limit around those too, read through a slice
+    /// and through a masked view.
+    #[test]
+    fn count_counts_bytes() {
+        let mut src = data(200);
+        // Equal runs of every length from 0 to 47 at distance 60, each
+        // ended by a byte that differs.
+        for len in 0..48 {
+            src.resize(1000 * (len + 1), 0);
+            let start = src.len() - 1000;
+            src[start..start + 60].copy_from_slice(&data(260)[200..]);
+            src.copy_within(start..start + len, start + 60);
+            src[start + 60 + len] = src[start + len] ^ 0x5A;
+        }
+        let mut buffer = src.clone();
+        buffer.resize(bytes::VIEW_128K, 0);
+        let masked = bytes::Masked::<{ bytes::VIEW_128K }>::new(&buffer, src.len()).unwrap();
+        for len in 0..48 {
+            let b = 1000 * len;
+            let a = b + 60;
+            for limit in a..a + 52 {
+                let expected = len.min(limit - a);
+                assert_eq!(count(&src[..], a, b, limit), expected, "{len} {limit}");
+                assert_eq!(count(masked, a, b, limit), expected, "{len} {limit}");
+            }
+        }
     }
 
     /// `count_back` agrees with counting byte by byte, for every limit on
