@@ -54,8 +54,8 @@ const LONG_LITERALS: usize = 256;
 /// close to the end of a block: with 512-byte pages the block's last
 /// sequences are a good part of it, and 32 here took 5.5 % more instructions
 /// to decode such a stream (JSON, ring buffer), 1.4 % more with 1 KiB pages.
-/// 20 rather than 17: with a 17-byte view the loop took 2-3.4 % more at
-/// every page size.
+/// 20 rather than 17, the least: with a 17-byte view the loop took 1.9-3.4 %
+/// more instructions than with 32 at pages of 1 to 64 KiB.
 const FAST_IN: usize = 20;
 /// Output room the fast loop needs ahead of a sequence: up to 14 literals
 /// (copied as 16 bytes) and an 18-byte match (copied in chunks of up to 24
@@ -240,12 +240,11 @@ pub(crate) fn decode_block(
 /// construction (the input has [`FAST_IN`] bytes from the token on, and
 /// [`CHUNK`] after a long run of literals; the output [`FAST_OUT`] bytes, at
 /// least [`MF_LIMIT`] more than any short match writes), so only the lengths
-/// of long runs and the offset need
-/// checking. Returns where it stopped: at the start of the first sequence it
-/// cannot decode, which the general code then decodes (again, if its literals
-/// were already copied: they are copied to the same place). That includes a
-/// sequence with an invalid offset, which the general code then reports, so
-/// this loop has no error path of its own.
+/// of long runs and the offset need checking. Returns where it stopped: at
+/// the start of the first sequence it cannot decode, which the general code
+/// then decodes (again, if its literals were already copied: they are copied
+/// to the same place). That includes a sequence with an invalid offset, which
+/// the general code then reports, so this loop has no error path of its own.
 ///
 /// Extra length bytes are read only from a fixed view of the input (19 for
 /// literals, 15 for a match), so their sums stay small and the checks on them
