@@ -91,8 +91,10 @@ def assert_gil_released(call):
     # or more on a fast, idle machine.
     assert duration > 0.05, f"the call took only {duration:.3f} s"
     # Held, the loop would stand still for the whole call. Released, it
-    # stands still only while the result is copied into a Python object
-    # (a quarter of a 64 MiB decompression) and for switch intervals.
+    # stands still only while the result's Python object is allocated (its
+    # zeroing touches every page for the first time: a third of a 128 MiB
+    # decompression; the copy into it runs without the GIL) and for switch
+    # intervals.
     assert gap < duration / 2, f"a Python thread stood still {gap:.3f} s of a {duration:.3f} s call"
 
 
