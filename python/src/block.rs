@@ -28,7 +28,8 @@ fn output<'py>(py: Python<'py>, data: &[u8], bytearray: bool) -> Bound<'py, PyAn
 }
 
 /// From this many bytes, [`codec_output`] copies without the GIL: a copy
-/// runs at several GB/s, so below it releasing and re-taking the GIL would
+/// runs at several GB/s, so below it releasing and re-taking the GIL (and
+/// zeroing the new object first, which filling it later requires) would
 /// cost more than the copy.
 const DETACHED_COPY_FROM: usize = 1 << 20;
 
@@ -40,12 +41,12 @@ const DETACHED_COPY_FROM: usize = 1 << 20;
 /// without it, 0.32x-0.36x, the object's allocation (whose zeroing touches
 /// its pages for the first time) being the rest.
 fn codec_output<'py>(py: Python<'py>, data: &[u8], bytearray: bool) -> PyResult<Bound<'py, PyAny>> {
+    if data.len() < DETACHED_COPY_FROM {
+        // One copy, as `output` makes it: `new_with` would zero first.
+        return Ok(output(py, data, bytearray));
+    }
     let fill = |buf: &mut [u8]| {
-        if data.len() >= DETACHED_COPY_FROM {
-            py.detach(|| buf.copy_from_slice(data));
-        } else {
-            buf.copy_from_slice(data);
-        }
+        py.detach(|| buf.copy_from_slice(data));
         Ok(())
     };
     Ok(if bytearray {
