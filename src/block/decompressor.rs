@@ -4,7 +4,7 @@ use std::fmt;
 use std::ops::Range;
 
 use crate::block::window::Window;
-use crate::codec::decode::{decode_block, BlockError, MF_LIMIT, WILD_MARGIN};
+use crate::codec::decode::{decode_padded_block, BlockError, MF_LIMIT, WILD_MARGIN};
 use crate::config::{SizePrefix, StreamConfig};
 use crate::error::{Corruption, Error};
 use crate::limits::WINDOW_SIZE;
@@ -54,6 +54,9 @@ pub struct Decompressor {
     last: Range<usize>,
     /// Blocks decoded so far: the index of the next one, for error messages.
     blocks: u64,
+    /// `config.max_block_size()`, which every size prefix is checked against:
+    /// kept, because it takes a division.
+    max_block_size: usize,
 }
 
 impl Decompressor {
@@ -68,6 +71,7 @@ impl Decompressor {
     pub(crate) fn with_valid_config(config: StreamConfig) -> Self {
         let window = Window::new(config.get_buffer_size(), config.dictionary_window());
         Decompressor {
+            max_block_size: config.max_block_size(),
             config,
             window,
             last: 0..0,
@@ -147,7 +151,7 @@ impl Decompressor {
 
     /// Checks a size prefix against the largest block a page can produce.
     pub(crate) fn check_block_size(&self, size: u64) -> Result<usize, Corruption> {
-        let max = self.config.max_block_size();
+        let max = self.max_block_size;
         if size > max as u64 {
             return Err(Corruption::BlockTooLarge {
                 size,
@@ -160,6 +164,18 @@ impl Decompressor {
 
     /// Decodes `block` into the window; the output is then `last_output()`.
     pub(crate) fn decompress_block(&mut self, block: &[u8]) -> Result<usize, Corruption> {
+        self.decompress_padded_block(block, block.len())
+    }
+
+    /// [`Decompressor::decompress_block`] for the block `padded[..len]`,
+    /// whose following bytes the decoder may read (see `decode_padded_block`):
+    /// a reader's block buffer past the block, or the rest of a fed slice.
+    pub(crate) fn decompress_padded_block(
+        &mut self,
+        padded: &[u8],
+        len: usize,
+    ) -> Result<usize, Corruption> {
+        let block = &padded[..len];
         self.check_block_size(block.len() as u64)?;
         if block.is_empty() {
             self.last = 0..0;
@@ -168,7 +184,8 @@ impl Decompressor {
         }
         let room = self.room_for(block);
         let (buf, pos) = self.window.output_space(room);
-        let end = decode_block(block, buf, pos, pos + room).map_err(|err| self.block_error(err))?;
+        let end = decode_padded_block(padded, len, buf, pos, pos + room)
+            .map_err(|err| self.block_error(err))?;
         let len = end - pos;
         self.last = self.window.commit(len);
         self.blocks += 1;
@@ -191,18 +208,23 @@ impl Decompressor {
     /// room does not fit its capacity (an exactly sized vector near its end),
     /// the block goes through the window and only its real output is
     /// appended, so the vector grows only if that output does not fit.
+    ///
+    /// The block is `padded[..len]`, as in
+    /// [`Decompressor::decompress_padded_block`].
     pub(crate) fn decompress_block_onto(
         &mut self,
-        block: &[u8],
+        padded: &[u8],
+        len: usize,
         out: &mut Vec<u8>,
         end: &mut usize,
     ) -> Result<usize, Corruption> {
         debug_assert!(*end >= WINDOW_SIZE && *end <= out.len());
+        let block = &padded[..len];
         self.check_block_size(block.len() as u64)?;
         let room = self.room_for(block);
         if block.is_empty() || *end + room > out.capacity() {
             self.replace_history(&out[..*end]);
-            let len = self.decompress_block(block)?;
+            let len = self.decompress_padded_block(padded, len)?;
             out.truncate(*end);
             out.extend_from_slice(self.last_output());
             *end += len;
@@ -223,8 +245,8 @@ impl Decompressor {
             let ahead = (out.len() + ZERO_AHEAD).min(out.capacity());
             out.resize(wanted.max(ahead), 0);
         }
-        let new_end =
-            decode_block(block, out, *end, *end + room).map_err(|err| self.block_error(err))?;
+        let new_end = decode_padded_block(padded, len, out, *end, *end + room)
+            .map_err(|err| self.block_error(err))?;
         let len = new_end - *end;
         *end = new_end;
         self.blocks += 1;

@@ -140,12 +140,32 @@ impl fmt::Display for BlockError {
 /// error the history is intact.
 ///
 /// Requires `pos <= limit <= buf.len()`.
+#[cfg(test)]
 pub(crate) fn decode_block(
     input: &[u8],
     buf: &mut [u8],
     pos: usize,
     limit: usize,
 ) -> Result<usize, BlockError> {
+    decode_padded_block(input, input.len(), buf, pos, limit)
+}
+
+/// [`decode_block`] for the block `padded[..len]`, where the bytes after it
+/// (the rest of a reader's block buffer, or of a fed slice) may be read but
+/// are never taken as part of the block: the general code's short runs of
+/// literals near the block's end are then copied as one 16-byte chunk, as
+/// elsewhere, instead of by a call to `memcpy`. The result is the same as
+/// `decode_block(&padded[..len], ..)`'s, in every case.
+///
+/// Requires `len <= padded.len()` and `pos <= limit <= buf.len()`.
+pub(crate) fn decode_padded_block(
+    padded: &[u8],
+    len: usize,
+    buf: &mut [u8],
+    pos: usize,
+    limit: usize,
+) -> Result<usize, BlockError> {
+    let input = &padded[..len];
     debug_assert!(pos <= limit && limit <= buf.len());
     let limit = limit.min(buf.len());
     // Literal runs that end past this must be the last one; matches must end
@@ -187,7 +207,7 @@ pub(crate) fn decode_block(
             if lit > limit - op {
                 return Err(BlockError::PageOverflow);
             }
-            buf[op..op + lit].copy_from_slice(&input[ip..]);
+            copy_literals(padded, ip, buf, op, lit);
             return Ok(op + lit);
         }
         // Not the last sequence (at least one byte follows the literals).
@@ -198,7 +218,7 @@ pub(crate) fn decode_block(
                 BlockError::LiteralsNotLast { at: seq_start }
             });
         }
-        copy_literals(input, ip, buf, op, lit);
+        copy_literals(padded, ip, buf, op, lit);
         ip += lit;
         op += lit;
 
@@ -728,9 +748,30 @@ mod tests {
     }
 
     /// Decodes `block` after `history` into a buffer with `margin` free bytes
-    /// after a page of `page` bytes; returns the output.
+    /// after a page of `page` bytes; returns the output. Checks on the way
+    /// that the block followed by padding (bytes that read as long runs, as
+    /// zero offsets, as short sequences) decodes to the same result, error or
+    /// output.
     fn decode(
         block: &[u8],
+        history: &[u8],
+        page: usize,
+        margin: usize,
+    ) -> Result<Vec<u8>, BlockError> {
+        let plain = decode_padded(block, block.len(), history, page, margin);
+        for padding in [&[0xFF; 40][..], &[0; 40], &[0x1F; 17], &[0x40; 3]] {
+            let mut padded = block.to_vec();
+            padded.extend_from_slice(padding);
+            let result = decode_padded(&padded, block.len(), history, page, margin);
+            assert_eq!(result, plain, "padded with {padding:?}");
+        }
+        plain
+    }
+
+    /// `decode_padded_block` of `padded[..len]` after `history`, as `decode`.
+    fn decode_padded(
+        padded: &[u8],
+        len: usize,
         history: &[u8],
         page: usize,
         margin: usize,
@@ -738,7 +779,7 @@ mod tests {
         let mut buf = history.to_vec();
         // Garbage in the free space: the decoder must not read it.
         buf.resize(history.len() + page + margin, 0xA5);
-        let end = decode_block(block, &mut buf, history.len(), history.len() + page)?;
+        let end = decode_padded_block(padded, len, &mut buf, history.len(), history.len() + page)?;
         Ok(buf[history.len()..end].to_vec())
     }
 

@@ -87,11 +87,17 @@ impl SizePrefix {
     }
 
     /// Reads a little-endian length from `bytes`, which holds exactly
-    /// `self.width()` bytes.
+    /// `self.width()` bytes. Fixed-width reads, as in `encode`: a copy of
+    /// `width()` bytes would be a call to memcpy for every block.
     pub(crate) fn decode(self, bytes: &[u8]) -> u64 {
-        let mut le = [0u8; 8];
-        le[..bytes.len()].copy_from_slice(bytes);
-        u64::from_le_bytes(le)
+        match self {
+            SizePrefix::OutOfBand => 0,
+            SizePrefix::U8 => u64::from(bytes[0]),
+            SizePrefix::U16 => u64::from(u16::from_le_bytes([bytes[0], bytes[1]])),
+            SizePrefix::U32 => {
+                u64::from(u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))
+            }
+        }
     }
 }
 
@@ -529,10 +535,15 @@ mod tests {
     #[test]
     fn prefix_round_trip() {
         for prefix in [SizePrefix::U8, SizePrefix::U16, SizePrefix::U32] {
-            let mut buf = [0u8; 4];
-            let value = prefix.max_value() as usize;
-            prefix.encode(value, &mut buf);
-            assert_eq!(prefix.decode(&buf[..prefix.width()]), value as u64);
+            // The largest value, one with a different byte in every place
+            // (little-endian: 0x01 first), and zero.
+            let distinct = 0x0403_0201 & prefix.max_value() as usize;
+            for value in [prefix.max_value() as usize, distinct, 0] {
+                let mut buf = [0u8; 4];
+                prefix.encode(value, &mut buf);
+                assert_eq!(buf[0], value as u8);
+                assert_eq!(prefix.decode(&buf[..prefix.width()]), value as u64);
+            }
         }
     }
 

@@ -204,6 +204,7 @@ impl StreamDecoder {
     /// Empty when no input is taken now: while [`output`](Self::output) holds
     /// decoded bytes (consume them first), and once the stream has ended or
     /// failed (see [`state`](Self::state)).
+    #[inline]
     pub fn input_buf(&mut self) -> &mut [u8] {
         if !self.unread.is_empty() {
             return &mut [];
@@ -255,7 +256,8 @@ impl StreamDecoder {
                 if rest.len() >= size {
                     // The whole body is here: decode it where it is.
                     self.total_in += size as u64;
-                    let result = self.decompressor.decompress_block(&rest[..size]);
+                    // What follows the block in `rest` is its padding.
+                    let result = self.decompressor.decompress_padded_block(rest, size);
                     self.decoded(result.map(|_| ()))?;
                     rest = &rest[size..];
                     continue;
@@ -412,12 +414,19 @@ impl StreamDecoder {
                     self.phase = Phase::Body { size, filled };
                     return Ok(());
                 }
-                let block = &self.block[..size];
+                // The buffer past the block (earlier blocks' bytes) is its
+                // padding.
+                let padded = &self.block[..];
                 let result = match onto {
-                    None => self.decompressor.decompress_block(block).map(|_| ()),
+                    None => self
+                        .decompressor
+                        .decompress_padded_block(padded, size)
+                        .map(|_| ()),
                     Some((out, end)) => {
                         let before = *end;
-                        let result = self.decompressor.decompress_block_onto(block, out, end);
+                        let result = self
+                            .decompressor
+                            .decompress_block_onto(padded, size, out, end);
                         self.total_out += (*end - before) as u64;
                         result.map(|_| ())
                     }
@@ -434,7 +443,7 @@ impl StreamDecoder {
 
     /// Moves past a block once it was decoded (its chunk becomes the output,
     /// unless it went onto a caller's vector), or fails the stream.
-    #[inline]
+    #[inline(always)]
     fn decoded(&mut self, result: Result<(), Corruption>) -> Result<(), Error> {
         if let Err(kind) = result {
             return Err(self.corrupt(kind));
