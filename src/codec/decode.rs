@@ -182,6 +182,15 @@ pub(crate) fn decode_padded_block(
         if ip + FAST_IN <= input.len() && op + FAST_OUT <= limit {
             (ip, op) = fast_loop(input, buf, ip, op, limit);
         }
+        // Near the page's or the block's end (a good part of a small page),
+        // the fast loop's common sequence, the end-of-block rules and the
+        // block's end checked one by one.
+        if let Some(next) =
+            short_sequence_near_page_end(padded, len, buf, ip, op, literal_limit, match_limit)
+        {
+            (ip, op) = next;
+            continue;
+        }
 
         let Some(&token) = input.get(ip) else {
             return Err(BlockError::MissingToken { at: ip });
@@ -430,6 +439,54 @@ fn fast_loop(
         rest = &rest[p..];
     }
     (input.len() - rest.len(), op)
+}
+
+/// Decodes the sequence at `padded[ip..]` into `buf[op..]` if it is the fast
+/// loop's common one (under 15 literals, then a match of at most 18 bytes that
+/// does not overlap itself) and ends where the end-of-block rules allow: its
+/// literals at or before `literal_limit`, its match at or before
+/// `match_limit`. Returns where the next sequence starts, in the input and
+/// the output; `None` leaves the sequence (valid or not) to the general code.
+///
+/// For the sequences the fast loop leaves because the page's end is near
+/// (within [`FAST_OUT`] bytes): the same fixed-size copies, which land in the
+/// free space after the page (the buffers give the decoder [`WILD_MARGIN`]
+/// bytes there), but the rules checked one by one; and for those it leaves
+/// because the block's end is near, reading [`FAST_IN`] bytes from the token
+/// in the padded input (see [`decode_padded_block`]), the sequence checked to
+/// lie in the block, `padded[..block_len]`. It needs 48 bytes of output
+/// room. Long and overlapping matches are left to the general code: taking
+/// them here too measured no fewer instructions in all.
+#[inline(always)]
+fn short_sequence_near_page_end(
+    padded: &[u8],
+    block_len: usize,
+    buf: &mut [u8],
+    ip: usize,
+    op: usize,
+    literal_limit: usize,
+    match_limit: usize,
+) -> Option<(usize, usize)> {
+    let seq = padded.get(ip..)?.first_chunk::<FAST_IN>()?;
+    let token = seq[0];
+    let (lit, match_token) = (usize::from(token >> 4), usize::from(token & 15));
+    // The literals and the offset must lie in the block.
+    if lit >= 15 || match_token >= 15 || ip + 3 + lit > block_len {
+        return None;
+    }
+    let len = match_token + MIN_MATCH;
+    let match_op = op + lit;
+    let offset = usize::from(u16::from_le_bytes([seq[1 + lit], seq[2 + lit]]));
+    // At most 14 literals and 18 bytes of match: the sums cannot overflow.
+    if match_op > literal_limit || match_op + len > match_limit || offset < len || offset > match_op
+    {
+        return None;
+    }
+    let out = buf.get_mut(op..)?.first_chunk_mut::<48>()?;
+    out[..16].copy_from_slice(&seq[1..17]);
+    // `offset >= len`: the match reads only bytes before `match_op`.
+    copy_24(buf, match_op - offset, match_op);
+    Some((ip + 3 + lit, match_op + len))
 }
 
 /// Copies the 24 bytes at `buf[src..]` to `buf[op..]` with one load, then
@@ -1160,6 +1217,54 @@ mod tests {
         assert_eq!(
             decode(&block, b"", 12 + 4 + 4 + 5, 0),
             Err(BlockError::LiteralsNotLast { at: 15 })
+        );
+    }
+
+    #[test]
+    fn rules_at_the_page_end_and_the_block_end_with_room_to_spare() {
+        // Short sequences near the page's and the block's end, with free
+        // space after the page (so the fixed-size copies could run past the
+        // rules if they were not checked): each rule at its boundary.
+        let history: Vec<u8> = (0..100u8).collect();
+        let expected = |literals: &[u8], offset: usize, len: usize, tail: &[u8]| {
+            let mut out = reference(&history, literals, offset, len);
+            out.extend_from_slice(tail);
+            out
+        };
+        // A match may end 5 bytes before the page's end, not 4.
+        let block = Block::default().seq(b"ab", 50, 8).last(b"12345");
+        assert_eq!(
+            decode(&block, &history, 15, WILD_MARGIN),
+            Ok(expected(b"ab", 50, 8, b"12345"))
+        );
+        let block = Block::default().seq(b"ab", 50, 8).last(b"1234");
+        assert_eq!(
+            decode(&block, &history, 14, WILD_MARGIN),
+            Err(BlockError::MatchInLastLiterals { at: 0 })
+        );
+        // Literals that are not the last may end 12 bytes before the page's
+        // end, not 11.
+        let block = Block::default().seq(b"0123456789", 20, 4).last(b"abcdefgh");
+        assert_eq!(
+            decode(&block, &history, 22, WILD_MARGIN),
+            Ok(expected(b"0123456789", 20, 4, b"abcdefgh"))
+        );
+        let block = Block::default().seq(b"0123456789", 20, 4).last(b"abcdefg");
+        assert_eq!(
+            decode(&block, &history, 21, WILD_MARGIN),
+            Err(BlockError::LiteralsNotLast { at: 0 })
+        );
+        // A block cut inside an offset, or after a match, with bytes after
+        // it that would complete them (`decode` pads it).
+        let cut = [0x20, b'a', b'b', 5];
+        assert_eq!(
+            decode(&cut, &history, 64, WILD_MARGIN),
+            Err(BlockError::OffsetPastInput { at: 3 })
+        );
+        let after_match = Block::default().seq(b"ab", 50, 8).0;
+        assert_eq!(
+            decode(&after_match, &history, 64, WILD_MARGIN),
+            Err(BlockError::MissingToken { at: 5 })
         );
     }
 
