@@ -214,6 +214,10 @@ impl StreamDecoder {
                 let width = self.config().get_size_prefix().width();
                 &mut self.prefix[filled..width]
             }
+            // Every block after the first few fits the buffer as it is.
+            Phase::Body { size, filled } if size <= self.block.len() => {
+                &mut self.block[filled..size]
+            }
             Phase::Body { size, filled } => {
                 let limit = self.grow_block(size, filled);
                 &mut self.block[filled..limit]
@@ -361,6 +365,7 @@ impl StreamDecoder {
 
     /// `commit_input`, decoding a completed block into the window, or onto
     /// `onto` (the vector and the end of its output) when given.
+    #[inline]
     fn commit(&mut self, n: usize, onto: Option<(&mut Vec<u8>, &mut usize)>) -> Result<(), Error> {
         // One look at the phase: how much `input_buf` offered, and what the
         // bytes complete. Nothing is offered while output is unread.
@@ -387,7 +392,7 @@ impl StreamDecoder {
                     self.phase = Phase::Prefix { filled };
                     return Ok(());
                 }
-                let size = prefix.decode(&self.prefix[..filled]);
+                let size = prefix.decode(&self.prefix);
                 if size == 0 {
                     // liblz4's end-of-stream marker; python-lz4 never writes
                     // an empty block (an empty chunk still compresses to one
