@@ -137,6 +137,7 @@ pub(crate) fn framed_bound(prefix: SizePrefix, len: usize) -> usize {
 /// included; `out` must hold [`framed_bound`] bytes. The one place blocks
 /// are framed: the [`Compressor`] and the parallel engine's workers both call
 /// it.
+#[inline]
 pub(crate) fn frame(
     encoder: &mut Encoder,
     prefix: SizePrefix,
