@@ -211,6 +211,7 @@ impl Decompressor {
     ///
     /// The block is `padded[..len]`, as in
     /// [`Decompressor::decompress_padded_block`].
+    #[inline]
     pub(crate) fn decompress_block_onto(
         &mut self,
         padded: &[u8],
