@@ -274,6 +274,7 @@ impl Decompressor {
     /// extra `MF_LIMIT` keeps the end-of-block rules, which the decoder checks
     /// against the end of the room, from ever firing earlier than they would
     /// against the end of the page.
+    #[inline]
     fn room_for(&self, block: &[u8]) -> usize {
         let buffer_size = self.config.get_buffer_size();
         buffer_size.min(block.len().saturating_mul(255).saturating_add(MF_LIMIT))
