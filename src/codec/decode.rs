@@ -130,16 +130,8 @@ impl fmt::Display for BlockError {
     }
 }
 
-/// Decodes the LZ4 block `input` into `buf[pos..]` and returns the end of the
-/// output (`pos` plus the decoded length).
-///
-/// `buf[..pos]` is the history matches may refer to (offsets reach at most
-/// 65 535 bytes back, so at most its last 64 KiB matter). The output may not
-/// pass `limit`, the end of the page; bytes of `buf` from the end of the output
-/// up to `buf.len()` may be overwritten. `buf[..pos]` is never written, so on
-/// error the history is intact.
-///
-/// Requires `pos <= limit <= buf.len()`.
+/// [`decode_padded_block`] of a block with nothing after it (the tests'
+/// entry point).
 #[cfg(test)]
 pub(crate) fn decode_block(
     input: &[u8],
@@ -150,12 +142,21 @@ pub(crate) fn decode_block(
     decode_padded_block(input, input.len(), buf, pos, limit)
 }
 
-/// [`decode_block`] for the block `padded[..len]`, where the bytes after it
-/// (the rest of a reader's block buffer, or of a fed slice) may be read but
-/// are never taken as part of the block: the general code's short runs of
-/// literals near the block's end are then copied as one 16-byte chunk, as
-/// elsewhere, instead of by a call to `memcpy`. The result is the same as
-/// `decode_block(&padded[..len], ..)`'s, in every case.
+/// Decodes the LZ4 block `padded[..len]` into `buf[pos..]` and returns the
+/// end of the output (`pos` plus the decoded length).
+///
+/// `buf[..pos]` is the history matches may refer to (offsets reach at most
+/// 65 535 bytes back, so at most its last 64 KiB matter). The output may not
+/// pass `limit`, the end of the page; bytes of `buf` from the end of the output
+/// up to `buf.len()` may be overwritten. `buf[..pos]` is never written, so on
+/// error the history is intact.
+///
+/// The bytes after the block, `padded[len..]` (the rest of a reader's block
+/// buffer, or of a fed slice; none at all is fine), may be read but are never
+/// taken as part of it: near the block's end, the fixed-size reads of the
+/// short literal copies and of the fast loop's common sequence then still
+/// have their bytes (see `short_sequence_near_page_end`). The result, output
+/// or error, is the same whatever follows the block.
 ///
 /// Requires `len <= padded.len()` and `pos <= limit <= buf.len()`.
 pub(crate) fn decode_padded_block(

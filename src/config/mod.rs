@@ -87,8 +87,8 @@ impl SizePrefix {
     }
 
     /// Reads a little-endian length from the first `self.width()` bytes of
-    /// `bytes` (which may hold more). Fixed-width reads, as in `encode`: a copy of
-    /// `width()` bytes would be a call to memcpy for every block.
+    /// `bytes` (which may hold more). Fixed-width reads, as in `encode`: a
+    /// copy of `width()` bytes would be a call to memcpy for every block.
     pub(crate) fn decode(self, bytes: &[u8]) -> u64 {
         match self {
             SizePrefix::OutOfBand => 0,
