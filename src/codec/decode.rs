@@ -1227,33 +1227,35 @@ mod tests {
         // space after the page (so the fixed-size copies could run past the
         // rules if they were not checked): each rule at its boundary.
         let history: Vec<u8> = (0..100u8).collect();
-        let expected = |literals: &[u8], offset: usize, len: usize, tail: &[u8]| {
-            let mut out = reference(&history, literals, offset, len);
-            out.extend_from_slice(tail);
-            out
+        // `literals`, a match and the last literals `tail` in a page of
+        // exactly their length decode; with the tail (and so the page) one
+        // byte shorter, the rule fails with `err`.
+        let at_the_boundary = |literals: &[u8], offset: u16, len: usize, tail: &[u8], err| {
+            let page = literals.len() + len + tail.len();
+            let block = Block::default().seq(literals, offset, len).last(tail);
+            let mut expected = reference(&history, literals, usize::from(offset), len);
+            expected.extend_from_slice(tail);
+            assert_eq!(decode(&block, &history, page, WILD_MARGIN), Ok(expected));
+            let shorter = &tail[..tail.len() - 1];
+            let block = Block::default().seq(literals, offset, len).last(shorter);
+            assert_eq!(decode(&block, &history, page - 1, WILD_MARGIN), Err(err));
         };
         // A match may end 5 bytes before the page's end, not 4.
-        let block = Block::default().seq(b"ab", 50, 8).last(b"12345");
-        assert_eq!(
-            decode(&block, &history, 15, WILD_MARGIN),
-            Ok(expected(b"ab", 50, 8, b"12345"))
-        );
-        let block = Block::default().seq(b"ab", 50, 8).last(b"1234");
-        assert_eq!(
-            decode(&block, &history, 14, WILD_MARGIN),
-            Err(BlockError::MatchInLastLiterals { at: 0 })
+        at_the_boundary(
+            b"ab",
+            50,
+            8,
+            b"12345",
+            BlockError::MatchInLastLiterals { at: 0 },
         );
         // Literals that are not the last may end 12 bytes before the page's
         // end, not 11.
-        let block = Block::default().seq(b"0123456789", 20, 4).last(b"abcdefgh");
-        assert_eq!(
-            decode(&block, &history, 22, WILD_MARGIN),
-            Ok(expected(b"0123456789", 20, 4, b"abcdefgh"))
-        );
-        let block = Block::default().seq(b"0123456789", 20, 4).last(b"abcdefg");
-        assert_eq!(
-            decode(&block, &history, 21, WILD_MARGIN),
-            Err(BlockError::LiteralsNotLast { at: 0 })
+        at_the_boundary(
+            b"0123456789",
+            20,
+            4,
+            b"abcdefgh",
+            BlockError::LiteralsNotLast { at: 0 },
         );
         // A block cut inside an offset, or after a match, with bytes after
         // it that would complete them (`decode` pads it).
