@@ -194,14 +194,30 @@ impl HcTables {
             0
         };
 
+        // The candidate's probe index less `match_abs` (see below), for the
+        // current `longest`. Window indices and positions stay below 2^31,
+        // so it is exact in an `i64` on every target.
+        let probe_offset = |longest: usize| longest as i64 - 1 - look_back as i64 - i64::from(base);
+        let mut probe_from = probe_offset(longest);
+
         while match_abs >= lowest && attempts > 0 {
             attempts -= 1;
             let mut match_len = 0;
-            let m = (match_abs - base) as usize;
             // Cheap filter first: the byte pair that would make the match
-            // longer than the best so far must be equal.
-            let probe = (m + longest - 1).checked_sub(look_back);
+            // longer than the best so far must be equal. Its index is
+            // `m + longest - 1 - look_back`; if that is negative it would lie
+            // before the window, and the candidate is passed over. With
+            // the long searches it is one addition to `match_abs`, the
+            // offset kept with `longest` (HC-9 HTML 6 % fewer instructions,
+            // HC-12 2 %); the short searches compute it (one more live value
+            // there cost HC-3 4.5 %, as `wanted` does).
+            let probe = if PATTERN {
+                usize::try_from(i64::from(match_abs) + probe_from).ok()
+            } else {
+                ((match_abs - base) as usize + longest - 1).checked_sub(look_back)
+            };
             if let Some(probe) = probe {
+                let m = (match_abs - base) as usize;
                 let ours = if PATTERN {
                     wanted
                 } else {
@@ -218,6 +234,7 @@ impl HcTables {
                         + back;
                     if match_len > longest {
                         longest = match_len;
+                        probe_from = probe_offset(longest);
                         if PATTERN {
                             wanted = wanted_pair(src, i_low + longest - 1);
                         }
@@ -295,6 +312,7 @@ impl HcTables {
                                         break;
                                     }
                                     longest = max_len;
+                                    probe_from = probe_offset(longest);
                                     wanted = wanted_pair(src, i_low + longest - 1);
                                     found = Match {
                                         len: longest,
