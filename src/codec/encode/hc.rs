@@ -200,7 +200,14 @@ impl HcTables {
         let probe_offset = |longest: usize| longest as i64 - 1 - look_back as i64 - i64::from(base);
         let mut probe_from = probe_offset(longest);
 
-        while match_abs >= lowest && attempts > 0 {
+        let in_reach = |match_abs: u32| {
+            if SWAP {
+                match_abs >= lowest
+            } else {
+                match_abs as i32 >= lowest as i32
+            }
+        };
+        while in_reach(match_abs) && attempts > 0 {
             attempts -= 1;
             let mut match_len = 0;
             // Cheap filter first: the byte pair that would make the match
@@ -333,10 +340,19 @@ impl HcTables {
             }
 
             let step = self.next_in_chain(match_abs + chain_pos);
-            if step > match_abs {
-                break;
+            if SWAP {
+                if step > match_abs {
+                    break;
+                }
+                match_abs -= step;
+            } else {
+                // A step past position 0 wraps `match_abs` to a negative
+                // `i32` (positions stay below 2^31, steps below 2^16), which
+                // the loop's test then ends: one comparison for both (levels
+                // 3-9 0.4-2.2 % fewer instructions; the optimal parser's
+                // search, whose loop has more exits, 1.6 % more).
+                match_abs = match_abs.wrapping_sub(step);
             }
-            match_abs -= step;
         }
         found
     }
