@@ -24,12 +24,12 @@ fn drain(config: &StreamConfig, stream: &[u8]) -> Result<u64, ErrorKind> {
 }
 
 /// What the reader may hold for pages of `page` bytes: the window (64 KiB of
-/// history, free room of at least 128 KiB and two pages, a 64-byte copy
+/// history, free room of at least 256 KiB and two pages, a 64-byte copy
 /// margin) twice, because while it grows the old and the new buffer are both
 /// counted (a `realloc` is counted as if it always copied); the largest
 /// compressed block; and 64 KiB for everything else.
 fn budget(page: usize) -> usize {
-    let window = 64 * 1024 + (128 * 1024 + page).max(2 * page) + 64;
+    let window = 64 * 1024 + (256 * 1024 + page).max(2 * page) + 64;
     2 * window + compress_bound(page) + 64 * 1024
 }
 
