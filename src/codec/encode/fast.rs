@@ -392,7 +392,7 @@ impl FastTable {
                 }
             }
             // Extend the match backwards over equal literals.
-            let back = super::count_back(src, ip, m, anchor, low);
+            let back = super::count_back::<true>(src, ip, m, anchor, low);
             ip -= back;
             m -= back;
             // Every rule holds for the sequences below (see `sequence.rs`):

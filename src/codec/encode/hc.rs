@@ -232,7 +232,7 @@ impl HcTables {
                 };
                 if ours == u32::from(src.read16(probe)) && src.read32(m) == pattern {
                     let back = if look_back > 0 {
-                        count_back(src, ip, m, i_low, low)
+                        count_back::<false>(src, ip, m, i_low, low)
                     } else {
                         0
                     };
