@@ -113,9 +113,16 @@ impl MidTables {
         let mflimit = end - MFLIMIT;
         let match_limit = end - super::LAST_LITERALS;
         let ilimit = end - 8;
-        // A candidate is usable if it lies in [low, ip) and within reach.
-        let usable = |pos: usize, ip: usize| {
-            pos >= low && ip.wrapping_sub(pos).wrapping_sub(1) < MAX_DISTANCE
+        // Whether the candidate `pos` for `ip` (whose first 4 bytes are
+        // `quad`) lies in [low, ip), within reach, and starts with those 4
+        // bytes. One branch for all of it: whether a table slot was filled
+        // lately enough is as unpredictable as a coin, where a candidate
+        // whose bytes match is mostly a real match; the bytes are read at
+        // `low` for a slot out of reach, whatever they hold.
+        let matches = |pos: usize, ip: usize, quad: u32| {
+            let usable = (pos >= low) & (ip.wrapping_sub(pos).wrapping_sub(1) < MAX_DISTANCE);
+            let read_at = if usable { pos } else { low };
+            usable & (src.read32(read_at) == quad)
         };
 
         let mut ip = start;
@@ -124,27 +131,29 @@ impl MidTables {
             let ip_index = ip;
             let mut found = None;
             // A long match first.
-            let h8 = hash8(src.read64(ip));
+            let seq = src.read64(ip);
+            let h8 = hash8(seq);
             let pos8 = self.long[h8] as usize;
             self.long[h8] = ip as u32;
-            if usable(pos8, ip) {
+            if matches(pos8, ip, seq as u32) {
                 let len = count(src, ip, pos8, match_limit);
                 if len >= MIN_MATCH {
                     found = Some((len, ip - pos8));
                 }
             }
             if found.is_none() {
-                let h4 = hash4(src.read32(ip));
+                let h4 = hash4(seq as u32);
                 let pos4 = self.short[h4] as usize;
                 self.short[h4] = ip as u32;
-                if usable(pos4, ip) {
+                if matches(pos4, ip, seq as u32) {
                     let len = count(src, ip, pos4, match_limit);
                     if len >= MIN_MATCH {
                         found = Some((len, ip - pos4));
                         // A short match: is there a longer one a byte on?
-                        let h8 = hash8(src.read64(ip + 1));
+                        let next = src.read64(ip + 1);
+                        let h8 = hash8(next);
                         let pos8 = self.long[h8] as usize;
-                        if usable(pos8, ip + 1) && ip < mflimit {
+                        if matches(pos8, ip + 1, next as u32) && ip < mflimit {
                             let len2 = count(src, ip + 1, pos8, match_limit);
                             if len2 > len {
                                 self.long[h8] = (ip + 1) as u32;
@@ -176,7 +185,7 @@ impl MidTables {
 
             // Every rule holds by construction: `ip <= mflimit` (the look
             // ahead only moves to `ip + 1` while `ip < mflimit`), `count`
-            // stops at `match_limit`, `usable` keeps the candidate in
+            // stops at `match_limit`, `matches` keeps the candidate in
             // `[low, ip)` and within reach, and the backward extension
             // stops at the anchor and at `low`, keeping `ip + len`.
             out.sequence_unchecked(src.data(), ip, distance, len);
