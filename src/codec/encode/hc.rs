@@ -38,27 +38,6 @@ enum Repeat {
     Confirmed,
 }
 
-/// Inserts the position `$idx`, whose first 4 bytes are `$quad`, into the
-/// tables of `$tables`: the head of its hash's chain becomes `$idx`, linked
-/// to the previous head by their distance. A macro, not a function: both
-/// insertion walks use it, and as an inlined function it changed the chain
-/// parser's code (up to 0.7 % more instructions for levels 3-9).
-macro_rules! link {
-    ($tables:ident, $idx:expr, $quad:expr) => {{
-        let idx: u32 = $idx;
-        let h = hash($quad);
-        // Distances past the window saturate to 0xFFFF. Without a branch:
-        // whether a hash was seen recently is unpredictable. (`delta` <
-        // 2^31: positions are rebased before 2^31.) `delta.min(..)` is 3
-        // instructions fewer, but compiles to a branch: 0.88x-0.92x of
-        // liblz4 on executables at HC-3 with 8 KiB pages, against 1.08x-1.10x.
-        let delta = idx - $tables.head[h];
-        let saturate = ((MAX_DISTANCE as u32).wrapping_sub(delta) as i32 >> 31) as u32;
-        $tables.chain[(idx & CHAIN_MASK) as usize] = (delta | saturate) as u16;
-        $tables.head[h] = idx;
-    }};
-}
-
 /// Head and chain tables, in absolute positions (see `Encoder`).
 #[derive(Debug)]
 pub(crate) struct HcTables {
@@ -104,39 +83,33 @@ impl HcTables {
     }
 
     /// Inserts every position before `target` (a window index) not inserted
-    /// yet, walking the positions by index (see [`HcTables::insert_sliced`]
-    /// for why there are two walks).
+    /// yet, reading each position's 4 bytes through `src` (a masked view
+    /// reads them without bounds checks). The optimal parser once walked the
+    /// bytes as a shrinking slice instead (fewer instructions on real files
+    /// before the masked views); through the view it takes 0.7-1.1 % more
+    /// instructions on real files (JSON at HC-10, prose at HC-11) and 15 %
+    /// fewer on incompressible data, where levels 10-12 then ran 1.02x-1.04x
+    /// a build from before the real-file corpus instead of 0.94x-0.97x.
     #[inline]
     pub(crate) fn insert<'a>(&mut self, src: impl Bytes<'a>, base: u32, target: usize) {
         let target = base + target as u32;
         let mut idx = self.next;
         while idx < target {
-            link!(self, idx, src.read32((idx - base) as usize));
+            // The head of the hash's chain becomes `idx`, linked to the
+            // previous head by their distance. Distances past the window
+            // saturate to 0xFFFF. Without a branch: whether a hash was seen
+            // recently is unpredictable. (`delta` < 2^31: positions are
+            // rebased before 2^31.) `delta.min(..)` is 3 instructions fewer,
+            // but compiles to a branch: 0.88x-0.92x of liblz4 on executables
+            // at HC-3 with 8 KiB pages, against 1.08x-1.10x.
+            let h = hash(src.read32((idx - base) as usize));
+            let delta = idx - self.head[h];
+            let saturate = ((MAX_DISTANCE as u32).wrapping_sub(delta) as i32 >> 31) as u32;
+            self.chain[(idx & CHAIN_MASK) as usize] = (delta | saturate) as u16;
+            self.head[h] = idx;
             idx += 1;
         }
         self.next = target.max(self.next);
-    }
-
-    /// [`HcTables::insert`], walking the bytes as a shrinking slice whose
-    /// length check is the loop's condition: 16 instructions per position
-    /// instead of 20. The optimal parser inserts through this one (levels
-    /// 10-12: 2.7-7.7 % fewer instructions); in the chain parser's larger
-    /// function the extra values it keeps live pushed others to the stack
-    /// (levels 3-9: up to 6 % more), so that one walks by index.
-    #[inline(always)]
-    fn insert_sliced(&mut self, src: &[u8], base: u32, target: usize) {
-        let first = self.next.saturating_sub(base) as usize;
-        if first >= target {
-            return;
-        }
-        let mut rest = &src[first..target + MIN_MATCH - 1];
-        let mut idx = base + first as u32;
-        while let Some(quad) = rest.first_chunk::<4>() {
-            link!(self, idx, u32::from_le_bytes(*quad));
-            idx += 1;
-            rest = &rest[1..];
-        }
-        self.next = base + target as u32;
     }
 
     #[inline(always)]
@@ -176,11 +149,7 @@ impl HcTables {
         let mut src_pattern_len = 0usize;
         let mut found = Match::default();
 
-        if SWAP {
-            self.insert_sliced(src.data(), base, ip);
-        } else {
-            self.insert(src, base, ip);
-        }
+        self.insert(src, base, ip);
         let mut match_abs = self.head[hash(pattern)];
         // The byte pair that would make a match longer than `longest`, on
         // our side. With the long searches of levels 9 and up it is read
