@@ -588,8 +588,9 @@ fn count_long(src: &[u8], a: usize, b: usize, limit: usize) -> usize {
 /// synthetic text at HC-7, and without it levels 3-9 ran 2-6 % faster
 /// against liblz4 on real files (with 0.2-1.9 % fewer instructions and 7 %
 /// fewer mispredicted branches, prose at HC-5) and 7-12 % faster on
-/// synthetic text (3 % more instructions). Longer runs (a fast mode's late-found matches) go on 8
-/// bytes at a time, and only the window's first 8 bytes byte by byte.
+/// synthetic text (3 % more instructions). Longer runs (a fast mode's
+/// late-found matches) go on 8 bytes at a time, and only the window's first
+/// 8 bytes byte by byte.
 #[inline(always)]
 fn count_back<'a, const BYTE_FIRST: bool>(
     src: impl Bytes<'a>,
