@@ -135,11 +135,13 @@ impl MidTables {
             let h8 = hash8(seq);
             let pos8 = self.long[h8] as usize;
             self.long[h8] = ip as u32;
+            // A candidate whose 4 bytes match is a match: `count` then finds
+            // those 4 at least, as `ip <= mflimit` leaves 7 bytes before
+            // `match_limit`.
             if matches(pos8, ip, seq as u32) {
                 let len = count(src, ip, pos8, match_limit);
-                if len >= MIN_MATCH {
-                    found = Some((len, ip - pos8));
-                }
+                debug_assert!(len >= MIN_MATCH);
+                found = Some((len, ip - pos8));
             }
             if found.is_none() {
                 let h4 = hash4(seq as u32);
@@ -147,19 +149,18 @@ impl MidTables {
                 self.short[h4] = ip as u32;
                 if matches(pos4, ip, seq as u32) {
                     let len = count(src, ip, pos4, match_limit);
-                    if len >= MIN_MATCH {
-                        found = Some((len, ip - pos4));
-                        // A short match: is there a longer one a byte on?
-                        let next = src.read64(ip + 1);
-                        let h8 = hash8(next);
-                        let pos8 = self.long[h8] as usize;
-                        if matches(pos8, ip + 1, next as u32) && ip < mflimit {
-                            let len2 = count(src, ip + 1, pos8, match_limit);
-                            if len2 > len {
-                                self.long[h8] = (ip + 1) as u32;
-                                ip += 1;
-                                found = Some((len2, ip - pos8));
-                            }
+                    debug_assert!(len >= MIN_MATCH);
+                    found = Some((len, ip - pos4));
+                    // A short match: is there a longer one a byte on?
+                    let next = src.read64(ip + 1);
+                    let h8 = hash8(next);
+                    let pos8 = self.long[h8] as usize;
+                    if matches(pos8, ip + 1, next as u32) && ip < mflimit {
+                        let len2 = count(src, ip + 1, pos8, match_limit);
+                        if len2 > len {
+                            self.long[h8] = (ip + 1) as u32;
+                            ip += 1;
+                            found = Some((len2, ip - pos8));
                         }
                     }
                 }
