@@ -224,8 +224,8 @@ pub(crate) fn compress_optimal<'a>(
             // change only at the longest length, after the loop, so the
             // loop compares with its value from before. liblz4 reads
             // `opt[cur]` at every length, as this loop did with each node's
-            // index checked: HC-12 with 64 KiB pages took 18 % (HTML) and
-            // 11 % (prose) more instructions and ran 0.94x-0.97x of liblz4,
+            // index checked: HC-12 with 64 KiB pages took 22 % (HTML) and
+            // 12 % (prose) more instructions and ran 0.94x-0.97x of liblz4,
             // where it now runs 1.01x-1.04x.
             let (ll, before) = if opt[cur].mlen == 1 {
                 let ll = opt[cur].litlen();
