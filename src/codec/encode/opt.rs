@@ -221,8 +221,8 @@ pub(crate) fn compress_optimal<'a>(
             // the literals before the match cost is the same for every
             // length, and `opt[cur]` is not written here (every length is
             // at least `MIN_MATCH`), so it is worked out once; `last` can
-            // change only at the longest length, after the loop, so the
-            // loop compares with its value from before. liblz4 reads
+            // change only at the longest length, which is priced after the
+            // loop, so the loop compares with its value from before. liblz4 reads
             // `opt[cur]` at every length, as this loop did with each node's
             // index checked: HC-12 with 64 KiB pages took 22 % (HTML) and
             // 12 % (prose) more instructions and ran 0.94x-0.97x of liblz4,
@@ -237,20 +237,18 @@ pub(crate) fn compress_optimal<'a>(
             let first = cur + MIN_MATCH;
             let end = cur + found.len;
             let fresh_from = last + TRAILING_LITERALS;
-            for (pos, node) in (first..).zip(&mut opt[first..=end]) {
+            for (pos, node) in (first..).zip(&mut opt[first..end]) {
                 let ml = pos - cur;
                 let price = fixed + match_length_price(ml);
                 if pos > fresh_from || price <= node.price {
                     *node = Node::new(price, found.off, ml, ll);
                 }
             }
-            // The longest length reaches furthest: `last` moves there if
-            // its node was written, which the same test, now against what
-            // it wrote, tells.
-            if end > last
-                && (end > fresh_from || opt[end].price == fixed + match_length_price(found.len))
-            {
-                last = end;
+            // The longest length, the only one that can move `last`.
+            let price = fixed + match_length_price(found.len);
+            if end > fresh_from || price <= opt[end].price {
+                opt[end] = Node::new(price, found.off, found.len, ll);
+                last = last.max(end);
             }
             trailing_literals(opt, last);
             cur += 1;
