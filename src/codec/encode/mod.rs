@@ -584,9 +584,8 @@ fn count_long(src: &[u8], a: usize, b: usize, limit: usize) -> usize {
 /// matches on real files), since the limit's own test can only ever stop a
 /// run that this one did not (without it, the default mode ran 5 % slower
 /// on executables at 64 KiB pages and 1.7 % faster on prose). The chain
-/// search goes without it: it counts
-/// back from every candidate that passes its filter, whose preceding byte
-/// is as often equal as not: a fifth of those tests mispredicted on
+/// search goes without it: it counts back from every candidate that passes
+/// its filter, whose preceding byte is as often equal as not: a fifth of those tests mispredicted on
 /// synthetic text at HC-7, and without it levels 3-9 ran 2-6 % faster
 /// against liblz4 on real files (with 0.2-1.9 % fewer instructions and 7 %
 /// fewer mispredicted branches, prose at HC-5) and 7-12 % faster on
