@@ -223,10 +223,10 @@ pub(crate) fn compress_optimal<'a>(
             // at least `MIN_MATCH`), so it is worked out once; `last` can
             // change only at the longest length, which is priced after the
             // loop, so the loop compares with its value from before. liblz4
-            // reads `opt[cur]` at every length, as this loop did with each node's
-            // index checked: HC-12 with 64 KiB pages took 22 % (HTML) and
-            // 12 % (prose) more instructions and ran 0.94x-0.97x of liblz4,
-            // where it now runs 1.01x-1.04x.
+            // reads `opt[cur]` at every length, as this loop did with each
+            // node's index checked: HC-12 with 64 KiB pages took 22 % (HTML)
+            // and 12 % (prose) more instructions and ran 0.94x-0.97x of
+            // liblz4, where it now runs 1.01x-1.04x.
             let (ll, before) = if opt[cur].mlen == 1 {
                 let ll = opt[cur].litlen();
                 (ll, if cur > ll { opt[cur - ll].price } else { 0 })
