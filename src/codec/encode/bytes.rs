@@ -12,9 +12,11 @@
 //! `and`, no branch) keeps the reads safe and brings them to 1.01x-1.11x.
 //! The fast and mid finders' reads (their hashes, the candidates' bytes, the
 //! match count) take the same view where their window allows (see
-//! `masked_view` in `mod.rs`).
+//! `masked_view` in `mod.rs`). The ring buffer's window for pages of up to
+//! 64 KiB (`ring.rs`) is read through a mask as well, across the ring's
+//! end.
 
-use super::{read16, read32, read64};
+use super::{count_long, read16, read32, read64};
 
 /// Bytes after a masked view's span, so a read of up to 8 bytes at any
 /// masked index stays inside the view.
@@ -36,12 +38,93 @@ pub(crate) const SPAN_256K: usize = 1 << 18;
 /// The buffer length of a view of [`SPAN_256K`] bytes.
 pub(crate) const VIEW_256K: usize = SPAN_256K + MASKED_PAD;
 
+/// The chunk being compressed, as the sequence writer copies literals and
+/// the fast finder reads its probes: the window's byte `i`, for every `i` in
+/// the chunk, is `bytes[i - origin]`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Literals<'a> {
+    pub(crate) bytes: &'a [u8],
+    pub(crate) origin: usize,
+}
+
+/// What the sequence writer copies literals from and the fast finder reads
+/// its probes from, by window index: the window itself where it is one
+/// slice, so its finders index it as they did before the ring (through a
+/// `(slice, origin)` pair with a constant 0 origin the fast finder took
+/// 1.3 % more instructions), or the chunk and its window index, which
+/// costs a subtraction per read.
+pub(crate) trait LiteralSource<'a>: Copy {
+    /// `len` bytes from the window's byte `i`, if the source holds them.
+    fn at(self, i: usize, len: usize) -> Option<&'a [u8]>;
+    /// The source's bytes from the window's byte `i` on, if it holds it.
+    fn tail(self, i: usize) -> Option<&'a [u8]>;
+    /// The window's bytes `from..to`, which the source must hold.
+    fn range(self, from: usize, to: usize) -> &'a [u8];
+    /// The source cut to end before the window's byte `end`.
+    fn until(self, end: usize) -> Self;
+}
+
+impl<'a> LiteralSource<'a> for &'a [u8] {
+    // The indices are cast as `i as u32 as usize` (window indices fit 32
+    // bits; see `read32` in `mod.rs`), which lets the compiler drop the
+    // overflow check of `i + len` from the bounds check.
+    #[inline(always)]
+    fn at(self, i: usize, len: usize) -> Option<&'a [u8]> {
+        let i = i as u32 as usize;
+        self.get(i..i + len)
+    }
+    #[inline(always)]
+    fn tail(self, i: usize) -> Option<&'a [u8]> {
+        self.get(i as u32 as usize..)
+    }
+    #[inline(always)]
+    fn range(self, from: usize, to: usize) -> &'a [u8] {
+        &self[from..to]
+    }
+    #[inline(always)]
+    fn until(self, end: usize) -> Self {
+        &self[..end]
+    }
+}
+
+impl<'a> LiteralSource<'a> for Literals<'a> {
+    // An index before the chunk wraps around and finds nothing (the
+    // finders never ask for one).
+    #[inline(always)]
+    fn at(self, i: usize, len: usize) -> Option<&'a [u8]> {
+        self.bytes.at(i.wrapping_sub(self.origin), len)
+    }
+    #[inline(always)]
+    fn tail(self, i: usize) -> Option<&'a [u8]> {
+        self.bytes.tail(i.wrapping_sub(self.origin))
+    }
+    #[inline(always)]
+    fn range(self, from: usize, to: usize) -> &'a [u8] {
+        &self.bytes[from - self.origin..to - self.origin]
+    }
+    #[inline(always)]
+    fn until(self, end: usize) -> Self {
+        Literals {
+            bytes: &self.bytes[..end - self.origin],
+            origin: self.origin,
+        }
+    }
+}
+
 /// The window's bytes as the match finders read them. Every index read
-/// lies inside [`Bytes::data`] (the finder's logic ensures it): a slice
-/// panics otherwise, a [`Masked`] view reads some other byte of its buffer.
+/// lies inside the window (the finder's logic ensures it): a slice panics
+/// otherwise, a [`Masked`] view reads some other byte of its buffer.
 pub(crate) trait Bytes<'a>: Copy {
-    /// The window: history, then the chunk being compressed.
-    fn data(self) -> &'a [u8];
+    /// The window as one slice (history, then the chunk being compressed),
+    /// where it is one.
+    fn contiguous(self) -> Option<&'a [u8]>;
+    /// Where literals are copied from.
+    type Literals: LiteralSource<'a>;
+    /// The chunk (at least), for copying literals.
+    fn literals(self) -> Self::Literals;
+    /// How many bytes from `a` (up to `limit`) equal those from `b`
+    /// (`b < a`); see `count_long` in `mod.rs`.
+    fn count_long(self, a: usize, b: usize, limit: usize) -> usize;
     /// The window's length.
     fn len(self) -> usize;
     /// The byte at `i`.
@@ -56,8 +139,17 @@ pub(crate) trait Bytes<'a>: Copy {
 
 impl<'a> Bytes<'a> for &'a [u8] {
     #[inline(always)]
-    fn data(self) -> &'a [u8] {
+    fn contiguous(self) -> Option<&'a [u8]> {
+        Some(self)
+    }
+    type Literals = &'a [u8];
+    #[inline(always)]
+    fn literals(self) -> &'a [u8] {
         self
+    }
+    #[inline(always)]
+    fn count_long(self, a: usize, b: usize, limit: usize) -> usize {
+        count_long(self, a, b, limit)
     }
     #[inline(always)]
     fn len(self) -> usize {
@@ -114,12 +206,27 @@ impl<'a, const VIEW: usize> Masked<'a, VIEW> {
     fn mask(i: usize) -> usize {
         i & (Self::SPAN - 1)
     }
+
+    /// The window.
+    #[inline(always)]
+    fn data(self) -> &'a [u8] {
+        &self.buffer[..self.len]
+    }
 }
 
 impl<'a, const VIEW: usize> Bytes<'a> for Masked<'a, VIEW> {
     #[inline(always)]
-    fn data(self) -> &'a [u8] {
-        &self.buffer[..self.len]
+    fn contiguous(self) -> Option<&'a [u8]> {
+        Some(self.data())
+    }
+    type Literals = &'a [u8];
+    #[inline(always)]
+    fn literals(self) -> &'a [u8] {
+        self.data()
+    }
+    #[inline(always)]
+    fn count_long(self, a: usize, b: usize, limit: usize) -> usize {
+        count_long(self.data(), a, b, limit)
     }
     #[inline(always)]
     fn len(self) -> usize {
@@ -160,7 +267,7 @@ mod tests {
         let len = VIEW - MASKED_PAD;
         let masked = Masked::<VIEW>::new(&buffer, len).expect("long enough");
         let slice = &buffer[..len];
-        assert_eq!(masked.data(), slice);
+        assert_eq!(masked.contiguous(), Some(slice));
         assert_eq!(Bytes::len(masked), len);
         for i in (0..len - 8).step_by(997).chain(len - 8..len - 8 + 1) {
             assert_eq!(masked.byte(i), slice.byte(i), "{i}");

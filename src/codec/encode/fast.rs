@@ -3,7 +3,7 @@
 //! across blocks, with the same skip-ahead, so a given acceleration finds the
 //! same matches liblz4 finds on the same pages.
 
-use super::bytes::Bytes;
+use super::bytes::{Bytes, LiteralSource};
 use super::sequence::SequenceWriter;
 use super::{count, le64, MAX_DISTANCE, MFLIMIT, MIN_LENGTH, MIN_MATCH};
 
@@ -247,7 +247,11 @@ impl FastTable {
         out: &mut [u8],
     ) -> Option<usize> {
         let reach = Reach::of(src.len(), start, low);
-        if !self.absolute {
+        // A window that is not one slice (the ring, `ring.rs`) always gets a
+        // table of window indices (the loops below would keep every rule
+        // with the other form too, each candidate's bytes being compared).
+        debug_assert!(!self.absolute || src.contiguous().is_some());
+        let Some(src) = src.contiguous().filter(|_| self.absolute) else {
             // Window indices: the loop with a constant 0 base is the plain
             // one. Entries older than the window are already 0.
             return self.compress_with::<false, false>(
@@ -259,8 +263,7 @@ impl FastTable {
                 acceleration,
                 out,
             );
-        }
-        let src = src.data();
+        };
         // A candidate older than the window reads as `base`, naming the
         // window's first byte, which is then checked byte by byte like any
         // candidate: that is what the window-index form holds for it, so both
@@ -343,7 +346,7 @@ impl FastTable {
         let mflimit_plus_one = end - MFLIMIT + 1;
         // The last probe is at `mflimit_plus_one` and reads 8 bytes, up to
         // 3 before `end`.
-        let probe_area = &src.data()[..mflimit_plus_one + 8];
+        let probe_area = src.literals().until(mflimit_plus_one + 8);
         let match_limit = end - super::LAST_LITERALS;
         let base = if ABS { base } else { 0 };
         // Positions: the encoder keeps `base + src.len()` below 2^31.
@@ -378,8 +381,7 @@ impl FastTable {
                     // read: one test both ends the search and bounds the
                     // read (a separate end test measured 2 instructions
                     // more per probe, and kept one more value live).
-                    let next = forward_ip as u32 as usize;
-                    let Some(next) = probe_area.get(next..next + 8) else {
+                    let Some(next) = probe_area.at(forward_ip, 8) else {
                         break 'blocks;
                     };
                     forward_seq = le64(next);
@@ -405,7 +407,7 @@ impl FastTable {
             // positions already passed). Literals come before the first
             // match only: each later one starts where the one before ended.
             let mut len = MIN_MATCH + count(src, ip + MIN_MATCH, m + MIN_MATCH, match_limit);
-            out.sequence_unchecked(src.data(), ip, ip - m, len);
+            out.sequence_unchecked(src.literals(), ip, ip - m, len);
             loop {
                 ip += len;
                 anchor = ip;
@@ -414,8 +416,7 @@ impl FastTable {
                 // `probe_area` ends 8 bytes after the last probe, so 11
                 // bytes fit exactly when `ip < mflimit_plus_one` (the last
                 // is not read).
-                let from = (ip - 2) as u32 as usize;
-                let Some(bytes) = probe_area.get(from..from + 11) else {
+                let Some(bytes) = probe_area.at(ip - 2, 11) else {
                     break 'blocks;
                 };
                 table[hash(le64(&bytes[..8]))] = base + (ip - 2) as u32;
@@ -430,11 +431,11 @@ impl FastTable {
                     break;
                 }
                 len = MIN_MATCH + count(src, ip + MIN_MATCH, m + MIN_MATCH, match_limit);
-                out.match_unchecked(src.data(), ip, ip - m, len);
+                out.match_unchecked(src.literals(), ip, ip - m, len);
             }
             ip += 1;
             forward_seq = src.read64(ip);
         }
-        out.finish(src.data())
+        out.finish(src.literals())
     }
 }

@@ -6,7 +6,7 @@
 
 use super::bytes::Bytes;
 use super::sequence::SequenceWriter;
-use super::{count_back, count_long, MAX_DISTANCE, MFLIMIT, MIN_LENGTH, MIN_MATCH};
+use super::{count_back, count_from, MAX_DISTANCE, MFLIMIT, MIN_LENGTH, MIN_MATCH};
 
 const HASH_LOG: u32 = 15;
 const CHAIN_SIZE: usize = 1 << 16;
@@ -218,9 +218,8 @@ impl HcTables {
                     } else {
                         0
                     };
-                    match_len = MIN_MATCH
-                        + count_long(src.data(), ip + MIN_MATCH, m + MIN_MATCH, i_high)
-                        + back;
+                    match_len =
+                        MIN_MATCH + count_from(src, ip + MIN_MATCH, m + MIN_MATCH, i_high) + back;
                     if match_len > longest {
                         longest = match_len;
                         probe_from = probe_offset(longest);
@@ -415,7 +414,7 @@ impl HcTables {
                     m2 = none;
                 }
                 if m2.len <= m1.len {
-                    out.sequence(src.data(), ip, m1.off, m1.len);
+                    out.sequence(src.literals(), ip, m1.off, m1.len);
                     ip += m1.len;
                     continue 'main;
                 }
@@ -456,9 +455,9 @@ impl HcTables {
                         if start2 < ip + m1.len {
                             m1.len = start2 - ip;
                         }
-                        out.sequence(src.data(), ip, m1.off, m1.len);
+                        out.sequence(src.literals(), ip, m1.off, m1.len);
                         ip = start2;
-                        out.sequence(src.data(), ip, m2.off, m2.len);
+                        out.sequence(src.literals(), ip, m2.off, m2.len);
                         ip += m2.len;
                         continue 'main;
                     }
@@ -474,7 +473,7 @@ impl HcTables {
                                     m2 = m3;
                                 }
                             }
-                            out.sequence(src.data(), ip, m1.off, m1.len);
+                            out.sequence(src.literals(), ip, m1.off, m1.len);
                             ip = start3;
                             m1 = m3;
                             start0 = start2;
@@ -503,7 +502,7 @@ impl HcTables {
                             m1.len = start2 - ip;
                         }
                     }
-                    out.sequence(src.data(), ip, m1.off, m1.len);
+                    out.sequence(src.literals(), ip, m1.off, m1.len);
                     ip = start2;
                     m1 = m2;
                     start2 = start3;
@@ -512,7 +511,7 @@ impl HcTables {
                 }
             }
         }
-        out.finish(src.data())
+        out.finish(src.literals())
     }
 }
 

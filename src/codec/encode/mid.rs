@@ -189,7 +189,7 @@ impl MidTables {
             // stops at `match_limit`, `matches` keeps the candidate in
             // `[low, ip)` and within reach, and the backward extension
             // stops at the anchor and at `low`, keeping `ip + len`.
-            out.sequence_unchecked(src.data(), ip, distance, len);
+            out.sequence_unchecked(src.literals(), ip, distance, len);
             ip += len;
             anchor = ip;
 
@@ -203,6 +203,6 @@ impl MidTables {
                 self.put4(src, ip - 1, ip - 1);
             }
         }
-        out.finish(src.data())
+        out.finish(src.literals())
     }
 }

@@ -8,8 +8,10 @@
 //! `LZ4_compress_HC_continue`.
 //!
 //! The encoder keeps its own window: the bytes the next block may refer to,
-//! followed by the chunk being compressed, in one buffer, so every finder sees
-//! one contiguous slice. Finder tables persist across blocks: the previous
+//! followed by the chunk being compressed, in one buffer (`window.rs`), or
+//! with the ring buffer and pages of up to 64 KiB in a ring that never moves
+//! its history (`ring.rs`); the finders read either through `bytes.rs`'s
+//! `Bytes`, by window index. Finder tables persist across blocks: the previous
 //! chunk was indexed while it was compressed and is not hashed again. The
 //! hash tables hold window indices (shifted when the window drops its front)
 //! or, for the fast finder with small pages and a high acceleration, absolute
@@ -34,6 +36,7 @@ mod fast;
 mod hc;
 mod mid;
 mod opt;
+mod ring;
 mod sequence;
 mod window;
 
@@ -42,11 +45,12 @@ use std::fmt;
 use crate::config::{CompressionMode, Strategy};
 use crate::limits::{MAX_ACCELERATION, WINDOW_SIZE};
 
-use bytes::{Bytes, SPAN_128K, SPAN_256K, SPAN_64K, VIEW_128K, VIEW_256K, VIEW_64K};
+use bytes::{Bytes, LiteralSource, SPAN_128K, SPAN_256K, SPAN_64K, VIEW_128K, VIEW_256K, VIEW_64K};
 use fast::FastTable;
 use hc::HcTables;
 use mid::MidTables;
 use opt::{Node, OptParams};
+use ring::Ring;
 use sequence::SequenceWriter;
 use window::Window;
 
@@ -66,6 +70,11 @@ const MAX_DISTANCE: usize = 65_535;
 const START: u32 = 1 << 16;
 /// Positions are rebased before the window's end passes this.
 const REBASE_AT: u64 = 1 << 31;
+/// The ring's window indices (`ring.rs`) are numbered down before they pass
+/// this: they then stay far from what the tables' 32 bits hold, and the walk
+/// of the fast and mid finders' tables that renumbering takes comes once per
+/// 16 MiB of input.
+const RENUMBER_AT: usize = 1 << 24;
 /// With the double buffer, the window is compacted (history moved to the
 /// front) once it would grow past this many pages (of at most 64 KiB): rarely
 /// enough that moving the history costs little, often enough that the window
@@ -127,8 +136,11 @@ pub(crate) struct Encoder {
     finder: Finder,
     tables: Tables,
     strategy: Strategy,
-    /// History, then the chunk being compressed.
+    /// History, then the chunk being compressed (empty when `ring` holds
+    /// them).
     window: Window,
+    /// The window of the ring buffer strategy with pages of up to 64 KiB.
+    ring: Option<Ring>,
     /// Absolute position of `window[0]`.
     base: u32,
     /// `window[h..]` is what the next block may refer to; `None`: nothing.
@@ -141,25 +153,28 @@ impl fmt::Debug for Encoder {
     /// The finder, the strategy and sizes: not the window's bytes or the
     /// match tables (up to a few hundred KiB).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let window_len = self.window_len();
         let history_len = self
             .history
-            .map_or(0, |h| (self.window.len() - h).min(WINDOW_SIZE));
+            .map_or(0, |h| (window_len - h).min(WINDOW_SIZE));
         f.debug_struct("Encoder")
             .field("finder", &self.finder)
             .field("strategy", &self.strategy)
             .field("history_len", &history_len)
-            .field("window_len", &self.window.len())
+            .field("window_len", &window_len)
             .finish()
     }
 }
 
 /// The window length beyond which the history is moved to the front.
 ///
-/// The ring buffer's history is always 64 KiB, so the window holds 64 KiB of
-/// history and one page of room, the room never less than 64 KiB: the history
-/// then moves at most once per 64 KiB of input (one byte moved per byte
-/// compressed, a few per cent of the time), where a room of one small page
-/// would move all 64 KiB for every block.
+/// The ring buffer's history is always 64 KiB. Pages of up to 64 KiB go
+/// into the ring of `ring.rs`, which is never compacted (a linear window of
+/// 64 KiB of history and 64 KiB of room moved the history once per 64 KiB of
+/// input, 1-3 % of the default mode's time with 512-byte pages, and a room
+/// of one small page would move it at every block); larger pages into a
+/// window of 64 KiB of history and one page, the history moving once per
+/// page.
 ///
 /// The double buffer's history is one page; but the hash tables (the mid
 /// finder's 32 Ki entries, the fast finder's 4 Ki) are walked at every
@@ -197,15 +212,15 @@ fn compact_at(strategy: Strategy, finder: Finder, page_size: usize) -> usize {
 ///
 /// - The hash-chain finders with pages of up to 64 KiB: at most 64 KiB of
 ///   history and a page (`compact_at` caps the double buffer's window at
-///   `SPAN_128K`, the ring buffer's is that already, and they keep no byte
-///   before the history), so at most `SPAN_128K`.
+///   `SPAN_128K`, and they keep no byte before the history), so at most
+///   `SPAN_128K`. (The ring buffer's window for such pages is the ring.)
 /// - The fast and mid finders wherever the window grows to a power of two
 ///   before it is compacted (`compact_at`) and, compacted, holds one byte,
 ///   the history and a page within that: the view then adds only its 16
 ///   bytes of padding to what the window takes anyway. With the double
 ///   buffer: pages of up to 16 KiB (64 KiB), 32 KiB (128 KiB) and 64-192 KiB
-///   (256 KiB), and every page up to 192 KiB with the mid finder (256 KiB);
-///   with the ring buffer, pages up to 64 KiB (128 KiB). A dictionary of
+///   (256 KiB), and every page up to 192 KiB with the mid finder (256 KiB).
+///   A dictionary of
 ///   64 KiB before the first pages can take a window past its view for a
 ///   few blocks, which are then read through the slice: the same output, a
 ///   little slower.
@@ -278,8 +293,11 @@ impl Encoder {
         // The fast table's form depends on how much input passes between two
         // compactions (see `FastTable::new`): the window less the one page of
         // history with the double buffer, the room above the 64 KiB of
-        // history with the ring buffer.
+        // history with the ring buffer's large pages. The ring (pages up to
+        // 64 KiB) is never compacted, and its reads need window indices.
+        let ring = (strategy == Strategy::RingBuffer && page_size <= WINDOW_SIZE).then(Ring::new);
         let input_per_compaction = match strategy {
+            _ if ring.is_some() => usize::MAX,
             Strategy::DoubleBuffer => compact_at.saturating_sub(page_size).max(page_size),
             Strategy::RingBuffer => compact_at - WINDOW_SIZE,
         };
@@ -292,7 +310,7 @@ impl Encoder {
             Finder::Optimal(_) => Tables::Hc(HcTables::new(start), opt::nodes()),
         };
         let mut window = Window::default();
-        if let Some(view) = masked_view(strategy, finder, page_size) {
+        if let (None, Some(view)) = (&ring, masked_view(strategy, finder, page_size)) {
             // Allocated once, here: the window never outgrows it.
             window.reserve_total(view);
         }
@@ -301,6 +319,7 @@ impl Encoder {
             tables,
             strategy,
             window,
+            ring,
             base: start,
             history: None,
             compact_at,
@@ -339,8 +358,17 @@ impl Encoder {
     /// `restart`.
     fn load(&mut self, dictionary: &[u8], sparse: bool) {
         let dictionary = &dictionary[dictionary.len().saturating_sub(WINDOW_SIZE)..];
-        self.window.extend(dictionary);
-        let window = self.window.bytes();
+        let window = match &mut self.ring {
+            Some(ring) => {
+                // A fresh encoder's ring then holds the dictionary alone.
+                ring.extend(dictionary);
+                dictionary
+            }
+            None => {
+                self.window.extend(dictionary);
+                self.window.bytes()
+            }
+        };
         match &mut self.tables {
             Tables::Fast(table) if sparse => table.index_sparse(window, self.base),
             Tables::Fast(table) => table.index(window, self.base),
@@ -367,6 +395,11 @@ impl Encoder {
                 self.history = None;
             }
             return 1;
+        }
+        if let Some(mut ring) = self.ring.take() {
+            let written = self.compress_in_ring(&mut ring, chunk, out);
+            self.ring = Some(ring);
+            return written;
         }
         // Only the last 64 KiB of history are reachable.
         let mut low = match self.history {
@@ -396,28 +429,10 @@ impl Encoder {
             let unreachable = usize::from(keep == 1 && low + WINDOW_SIZE == self.window.len());
             let drop = low - keep + unreachable;
             self.window.drop_front(drop);
-            self.base += drop as u32;
-            if let Some(h) = &mut self.history {
-                *h = h.saturating_sub(drop);
-            }
-            match &mut self.tables {
-                Tables::Fast(table) => table.shift(drop),
-                Tables::Mid(tables) => tables.shift(drop),
-                Tables::Hc(..) => {}
-            }
+            self.renumber(drop);
             low = keep;
         }
-        if u64::from(self.base) + (self.window.len() + chunk.len()) as u64 > REBASE_AT {
-            // Keep positions far from u32 overflow. A multiple of 64 Ki keeps
-            // the hash chain's slots in place.
-            let delta = (self.base - START) & !0xFFFF;
-            match &mut self.tables {
-                Tables::Fast(table) => table.rebase(delta),
-                Tables::Hc(hc, _) => hc.rebase(delta),
-                Tables::Mid(_) => {}
-            }
-            self.base -= delta;
-        }
+        self.rebase_before(self.window.len() + chunk.len());
         let start = self.window.len();
         let needed = start + chunk.len();
         if needed > self.window.capacity() {
@@ -439,7 +454,7 @@ impl Encoder {
             // Too short for any match (the last match must end 12 bytes
             // before the block's end): literals only, whatever the finder.
             // The finders rely on this.
-            return literal_block(out, src, start, low);
+            return literal_block(out, src.literals(), start, low, src.len());
         }
         let written = match (&mut self.tables, self.finder) {
             (Tables::Fast(table), Finder::Fast { acceleration }) => {
@@ -469,14 +484,112 @@ impl Encoder {
         // finder's sequences are checked in debug builds only, see
         // `sequence.rs`). Store the chunk as literals rather than write a
         // block that would not decode.
-        written.unwrap_or_else(|| literal_block(out, src, start, low))
+        written.unwrap_or_else(|| literal_block(out, src.literals(), start, low, src.len()))
+    }
+
+    /// [`Encoder::compress`] of a non-empty chunk with the ring buffer and
+    /// pages of up to 64 KiB: the chunk goes into `ring` (`ring.rs`, taken
+    /// out of `self.ring` meanwhile) over bytes no block can refer to any
+    /// more, and the finders read the window through it.
+    fn compress_in_ring(&mut self, ring: &mut Ring, chunk: &[u8], out: &mut [u8]) -> usize {
+        let mut start = ring.len();
+        // Only the last 64 KiB of history are reachable.
+        let mut low = match self.history {
+            Some(h) => h.max(start.saturating_sub(WINDOW_SIZE)),
+            None => start,
+        };
+        if start + chunk.len() > RENUMBER_AT {
+            // A multiple of the span keeps every byte's place in the ring;
+            // below `low`, so that table entries older than the history,
+            // which the shift turns into index 0, stay below the lowest
+            // position, as in the linear window (see `compress`).
+            let delta = (low - 1) & !(SPAN_128K - 1);
+            ring.renumber(delta);
+            self.renumber(delta);
+            start -= delta;
+            low -= delta;
+        }
+        self.rebase_before(start + chunk.len());
+        ring.extend(chunk);
+        // Everything stays; the 64 KiB limit applies above.
+        self.history = Some(self.history.unwrap_or(start));
+        let src = ring.view(chunk);
+        if chunk.len() < MIN_LENGTH {
+            // As in `compress`: literals only.
+            return literal_block(out, src.literals(), start, low, src.len());
+        }
+        let written = match (&mut self.tables, self.finder) {
+            (Tables::Fast(table), Finder::Fast { acceleration }) => {
+                table.compress(src, self.base, start, low, acceleration, out)
+            }
+            (Tables::Mid(tables), Finder::Mid) => tables.compress(src, start, low, out),
+            (Tables::Hc(hc, _), Finder::Chain { attempts }) => {
+                hc.compress_chain(src, self.base, start, low, attempts, out)
+            }
+            (Tables::Hc(hc, nodes), Finder::Optimal(params)) => {
+                opt::compress_optimal(hc, nodes, src, self.base, start, low, params, out)
+            }
+            // `new` pairs every finder with its tables.
+            _ => None,
+        };
+        // As in `compress`: literals rather than a block that would not decode.
+        written.unwrap_or_else(|| literal_block(out, src.literals(), start, low, src.len()))
+    }
+
+    /// The window's indices moved `delta` down (its first `delta` bytes
+    /// dropped, or the ring renumbered): so do the history's start (which
+    /// may lie before them, as it is not moved when older than 64 KiB) and
+    /// the hash tables' entries; the hash chains hold positions, which stay.
+    fn renumber(&mut self, delta: usize) {
+        self.base += delta as u32;
+        if let Some(h) = &mut self.history {
+            *h = h.saturating_sub(delta);
+        }
+        match &mut self.tables {
+            Tables::Fast(table) => table.shift(delta),
+            Tables::Mid(tables) => tables.shift(delta),
+            Tables::Hc(..) => {}
+        }
+    }
+
+    /// Moves positions down, far from u32 overflow, before the window's
+    /// end passes `REBASE_AT` (a multiple of 64 Ki keeps the hash chain's
+    /// slots in place); `end` is the window's length once the next chunk is
+    /// in.
+    fn rebase_before(&mut self, end: usize) {
+        if u64::from(self.base) + end as u64 > REBASE_AT {
+            let delta = (self.base - START) & !0xFFFF;
+            match &mut self.tables {
+                Tables::Fast(table) => table.rebase(delta),
+                Tables::Hc(hc, _) => hc.rebase(delta),
+                Tables::Mid(_) => {}
+            }
+            self.base -= delta;
+        }
+    }
+
+    /// The window's length, wherever it is kept.
+    fn window_len(&self) -> usize {
+        self.ring.as_ref().map_or(self.window.len(), Ring::len)
+    }
+
+    /// Bytes allocated for the window, wherever it is kept.
+    #[cfg(test)]
+    fn window_capacity(&self) -> usize {
+        self.window.capacity() + self.ring.as_ref().map_or(0, Ring::capacity)
     }
 }
 
-/// `src[start..]` as one run of literals: the block for a chunk too short to
-/// hold a match.
-fn literal_block(out: &mut [u8], src: &[u8], start: usize, low: usize) -> usize {
-    SequenceWriter::new(out, start, low, src.len())
+/// The chunk, window indices `start..end`, as one run of literals: the
+/// block for a chunk too short to hold a match.
+fn literal_block<'a>(
+    out: &mut [u8],
+    src: impl LiteralSource<'a>,
+    start: usize,
+    low: usize,
+    end: usize,
+) -> usize {
+    SequenceWriter::new(out, start, low, end)
         .finish(src)
         .unwrap_or(0)
 }
@@ -540,9 +653,21 @@ fn count<'a>(src: impl Bytes<'a>, a: usize, b: usize, limit: usize) -> usize {
         if diff != 0 {
             return 16 + (diff.trailing_zeros() / 8) as usize;
         }
-        return 24 + count_long(src.data(), a + 24, b + 24, limit);
+        return 24 + count_from(src, a + 24, b + 24, limit);
     }
-    count_long(src.data(), a, b, limit)
+    count_from(src, a, b, limit)
+}
+
+/// [`count_long`] through `src`: over the slice where the window is one
+/// (as the finders were tuned with: the same count through the view's own
+/// method moved the optimal parser's register allocation, 4.6 % more
+/// instructions at HC-11), else through the view.
+#[inline(always)]
+fn count_from<'a>(src: impl Bytes<'a>, a: usize, b: usize, limit: usize) -> usize {
+    match src.contiguous() {
+        Some(window) => count_long(window, a, b, limit),
+        None => src.count_long(a, b, limit),
+    }
 }
 
 /// [`count`] without its first test, for matches expected to be long: the
@@ -551,8 +676,15 @@ fn count<'a>(src: impl Bytes<'a>, a: usize, b: usize, limit: usize) -> usize {
 #[inline(always)]
 fn count_long(src: &[u8], a: usize, b: usize, limit: usize) -> usize {
     let n = limit.saturating_sub(a);
+    count_equal(&src[a..a + n], &src[b..b + n])
+}
+
+/// How many of the first bytes of `x` equal those of `y`, of the same length.
+#[inline(always)]
+fn count_equal(x: &[u8], y: &[u8]) -> usize {
+    let n = x.len().min(y.len());
     // Two equal-length slices: the chunk iterators below need no bounds checks.
-    let (x, y) = (&src[a..a + n], &src[b..b + n]);
+    let (x, y) = (&x[..n], &y[..n]);
     let mut done = 0;
     for (cx, cy) in x.chunks_exact(8).zip(y.chunks_exact(8)) {
         let diff = le64(cx) ^ le64(cy);
@@ -858,8 +990,8 @@ mod tests {
                     190 => assert!(len > page, "{mode:?}: a match beyond 64 KiB"),
                     _ => {}
                 }
-                // (Plus the masked view's padding, for levels 3-12.)
-                assert!(encoder.window.capacity() <= WINDOW_SIZE + room + bytes::MASKED_PAD);
+                // (Plus the ring's padding.)
+                assert!(encoder.window_capacity() <= WINDOW_SIZE + room + bytes::MASKED_PAD);
             }
         }
     }
@@ -918,8 +1050,9 @@ mod tests {
                         (Strategy::DoubleBuffer, _) if hashed && page <= 16_384 => {
                             VIEW_64K.max(1 + WINDOW_SIZE + page)
                         }
-                        (Strategy::RingBuffer, _) if hashed && page <= WINDOW_SIZE => VIEW_128K,
-                        (Strategy::RingBuffer, _) => 1 + WINDOW_SIZE + WINDOW_SIZE.max(page),
+                        // The ring, pages up to 64 KiB.
+                        (Strategy::RingBuffer, _) if page <= WINDOW_SIZE => VIEW_128K,
+                        (Strategy::RingBuffer, _) => 1 + WINDOW_SIZE + page,
                         // The hashed finders' tables are walked at every
                         // compaction: their window grows to 64 KiB (the
                         // mid finder's to 256 KiB) first.
@@ -936,9 +1069,9 @@ mod tests {
                         rest = &rest[n..];
                         i += 1;
                         assert!(
-                            encoder.window.capacity() <= limit,
+                            encoder.window_capacity() <= limit,
                             "{strategy:?}, page {page}: {} bytes",
-                            encoder.window.capacity()
+                            encoder.window_capacity()
                         );
                     }
                 }
@@ -949,20 +1082,32 @@ mod tests {
     /// A compaction moves the history once per `compact_at - 64 KiB` of
     /// input: with a full 64 KiB of history the byte kept before it is the
     /// one no match can reach, so the window holds exactly 64 KiB after a
-    /// compaction (with the byte on top, 32 KiB ring pages compacted at every
-    /// page).
+    /// compaction. With the ring buffer and pages up to 64 KiB the history
+    /// never moves.
     #[test]
     fn compactions_move_the_history_once_per_room() {
         let input = data(1 << 21);
+        for (page, mode) in [
+            (32_768, CompressionMode::Default),
+            (16_384, CompressionMode::High { level: 2 }),
+            (512, CompressionMode::High { level: 9 }),
+            (65_536, CompressionMode::Default),
+        ] {
+            let mut encoder = Encoder::new(mode, Strategy::RingBuffer, page, b"");
+            let mut out = vec![0; compress_bound(page)];
+            for chunk in input.chunks(page) {
+                encoder.compress(chunk, &mut out);
+                assert_eq!(encoder.base, START, "page {page}: the history moved");
+            }
+        }
         for (strategy, page, mode) in [
-            (Strategy::RingBuffer, 32_768, CompressionMode::Default),
+            (Strategy::RingBuffer, 100_000, CompressionMode::Default),
+            (Strategy::DoubleBuffer, 65_536, CompressionMode::Default),
             (
-                Strategy::RingBuffer,
-                16_384,
+                Strategy::DoubleBuffer,
+                8192,
                 CompressionMode::High { level: 2 },
             ),
-            (Strategy::RingBuffer, 512, CompressionMode::Default),
-            (Strategy::DoubleBuffer, 65_536, CompressionMode::Default),
         ] {
             let mut encoder = Encoder::new(mode, strategy, page, b"");
             let mut out = vec![0; compress_bound(page)];
@@ -979,6 +1124,46 @@ mod tests {
                 compactions <= most,
                 "{strategy:?}, page {page}: {compactions} compactions, at most {most}"
             );
+        }
+    }
+
+    /// The ring's window indices renumbered (past `RENUMBER_AT`) and its
+    /// positions rebased (past `REBASE_AT`) change no block: every mode,
+    /// chunks of uneven sizes, an empty one.
+    #[test]
+    fn ring_renumbering_and_rebasing_change_nothing() {
+        let input = data(700_000);
+        for mode in [
+            CompressionMode::Default,
+            CompressionMode::Fast { acceleration: 8 },
+            CompressionMode::High { level: 2 },
+            CompressionMode::High { level: 6 },
+            CompressionMode::High { level: 10 },
+        ] {
+            let page = 8192;
+            let mut plain = Encoder::new(mode, Strategy::RingBuffer, page, b"");
+            let start = (REBASE_AT as u32) - 300_000;
+            let mut moved = Encoder::starting_at(mode, Strategy::RingBuffer, page, b"", start);
+            if let Some(ring) = &mut moved.ring {
+                ring.start_at(RENUMBER_AT - 200_000);
+            }
+            let mut out = [vec![0; compress_bound(page)], vec![0; compress_bound(page)]];
+            let (mut renumbered, mut rebased) = (false, false);
+            let mut rest = &input[..];
+            for i in 0.. {
+                let n = [page, 3000, 0, 1, 5000][i % 5].min(rest.len());
+                let (before_base, before_len) = (moved.base, moved.window_len());
+                let a = plain.compress(&rest[..n], &mut out[0]);
+                let b = moved.compress(&rest[..n], &mut out[1]);
+                assert!(out[0][..a] == out[1][..b], "{mode:?}, chunk {i}");
+                renumbered |= moved.window_len() < before_len;
+                rebased |= moved.base < before_base;
+                rest = &rest[n..];
+                if rest.is_empty() {
+                    break;
+                }
+            }
+            assert!(renumbered && rebased, "{mode:?}: {renumbered} {rebased}");
         }
     }
 

@@ -152,7 +152,7 @@ pub(crate) fn compress_optimal<'a>(
         }
         if first.len > sufficient {
             // Good enough: no need to price alternatives.
-            out.sequence(src.data(), ip, first.off, first.len);
+            out.sequence(src.literals(), ip, first.off, first.len);
             ip += first.len;
             anchor = ip;
             continue;
@@ -290,12 +290,12 @@ pub(crate) fn compress_optimal<'a>(
                 continue;
             }
             rpos += ml;
-            out.sequence(src.data(), ip, off, ml);
+            out.sequence(src.literals(), ip, off, ml);
             ip += ml;
             anchor = ip;
         }
     }
-    out.finish(src.data())
+    out.finish(src.literals())
 }
 
 /// Prices the literal-only positions just after `last`.

@@ -17,6 +17,7 @@
 //! hash-chain finders, whose searches are far more complex and whose
 //! sequences are a small part of their cost, keep them.
 
+use super::bytes::LiteralSource;
 use super::{LAST_LITERALS, MAX_DISTANCE, MFLIMIT, MIN_MATCH};
 
 /// Largest value of a 4-bit length field; longer lengths continue in extra bytes.
@@ -53,7 +54,13 @@ impl<'a> SequenceWriter<'a> {
     /// Writes the literals from the anchor up to `start`, then a match of
     /// `len` bytes at `start` copying from `offset` bytes back.
     #[inline(always)]
-    pub(crate) fn sequence(&mut self, src: &[u8], start: usize, offset: usize, len: usize) {
+    pub(crate) fn sequence<'b>(
+        &mut self,
+        src: impl LiteralSource<'b>,
+        start: usize,
+        offset: usize,
+        len: usize,
+    ) {
         if self.breaks_a_rule(start, offset, len) {
             self.reject(start, offset, len);
             return;
@@ -65,9 +72,9 @@ impl<'a> SequenceWriter<'a> {
     /// construction: the rules are checked in debug builds only (see the
     /// module's documentation).
     #[inline(always)]
-    pub(crate) fn sequence_unchecked(
+    pub(crate) fn sequence_unchecked<'b>(
         &mut self,
-        src: &[u8],
+        src: impl LiteralSource<'b>,
         start: usize,
         offset: usize,
         len: usize,
@@ -88,7 +95,13 @@ impl<'a> SequenceWriter<'a> {
     /// where the last one ended (`start` is the anchor): no literals, so the
     /// common case writes the token and the offset only.
     #[inline(always)]
-    pub(crate) fn match_unchecked(&mut self, src: &[u8], start: usize, offset: usize, len: usize) {
+    pub(crate) fn match_unchecked<'b>(
+        &mut self,
+        src: impl LiteralSource<'b>,
+        start: usize,
+        offset: usize,
+        len: usize,
+    ) {
         debug_assert_eq!(start, self.anchor, "a match right after the last one");
         self.check_in_debug(start, offset, len);
         let match_code = len - MIN_MATCH;
@@ -122,7 +135,7 @@ impl<'a> SequenceWriter<'a> {
 
     /// Writes a sequence that keeps the rules.
     #[inline(always)]
-    fn write(&mut self, src: &[u8], start: usize, offset: usize, len: usize) {
+    fn write<'b>(&mut self, src: impl LiteralSource<'b>, start: usize, offset: usize, len: usize) {
         let literals = start - self.anchor;
         let match_code = len - MIN_MATCH;
         if literals < RUN_MASK && match_code < RUN_MASK {
@@ -136,13 +149,13 @@ impl<'a> SequenceWriter<'a> {
             // indices stay below 2^31 (see below, and the encoder's
             // rebasing).
             let pos = self.pos as u32 as usize;
-            let anchor = self.anchor as u32 as usize;
+            let anchor = self.anchor;
             let dst = self
                 .out
                 .get_mut(pos..pos + 32)
                 .and_then(|dst| <&mut [u8; 32]>::try_from(dst).ok());
             let view = src
-                .get(anchor..anchor + 16)
+                .at(anchor, 16)
                 .and_then(|view| <&[u8; 16]>::try_from(view).ok());
             if let (Some(dst), Some(view)) = (dst, view) {
                 dst[0] = ((literals << 4) | match_code) as u8;
@@ -188,20 +201,19 @@ impl<'a> SequenceWriter<'a> {
         self.broken = true;
     }
 
-    /// Copies `len` literals from `src[from..]`. Runs of up to 64 bytes are
+    /// Copies the `len` literals from the window's byte `from` on. Runs of up to 64 bytes are
     /// copied 16 bytes at a time, possibly past their end (the next
     /// sequence overwrites the excess), as liblz4's wild copy does:
     /// fixed-size copies cost a move or two each, where a `memcpy` call for a
     /// few bytes costs far more.
     #[inline(always)]
-    fn copy_literals(&mut self, src: &[u8], from: usize, len: usize) {
+    fn copy_literals<'b>(&mut self, src: impl LiteralSource<'b>, from: usize, len: usize) {
         let pos = self.pos as u32 as usize;
-        let from = from as u32 as usize;
         let dst = self
             .out
             .get_mut(pos..)
             .and_then(<[u8]>::first_chunk_mut::<80>);
-        let view = src.get(from..).and_then(<[u8]>::first_chunk::<80>);
+        let view = src.tail(from).and_then(<[u8]>::first_chunk::<80>);
         if let (Some(dst), Some(view), true) = (dst, view, len <= 64) {
             // Fixed 80-byte views: the chunks (at most four) lie inside them
             // by construction, so they need no checks of their own, where a
@@ -213,7 +225,7 @@ impl<'a> SequenceWriter<'a> {
                 }
             }
         } else {
-            self.out[pos..pos + len].copy_from_slice(&src[from..from + len]);
+            self.out[pos..pos + len].copy_from_slice(src.range(from, from + len));
         }
         self.pos = pos + len;
     }
@@ -233,7 +245,7 @@ impl<'a> SequenceWriter<'a> {
     /// Writes everything from the anchor to the end of the block as the last
     /// literals and returns the block length, or `None` when a finder proposed
     /// an invalid sequence (nothing usable was written).
-    pub(crate) fn finish(mut self, src: &[u8]) -> Option<usize> {
+    pub(crate) fn finish<'b>(mut self, src: impl LiteralSource<'b>) -> Option<usize> {
         if self.broken {
             return None;
         }
@@ -246,7 +258,7 @@ impl<'a> SequenceWriter<'a> {
         } else {
             self.out[token] = (literals << 4) as u8;
         }
-        self.out[self.pos..self.pos + literals].copy_from_slice(&src[self.anchor..self.end]);
+        self.out[self.pos..self.pos + literals].copy_from_slice(src.range(self.anchor, self.end));
         Some(self.pos + literals)
     }
 }
