@@ -207,7 +207,7 @@ fn compact_at(strategy: Strategy, finder: Finder, page_size: usize) -> usize {
 
 /// Whether the window is the ring of `ring.rs`, never compacted: with the
 /// ring buffer, pages of up to 64 KiB and levels 1-2, whose linear window's
-/// compactions walk the mid finder's two tables (32 Ki entries) and move the
+/// compactions walk the mid finder's two tables (16 Ki entries each) and move the
 /// 64 KiB of history once per 64 KiB of input. Measured with the ring bench
 /// (best of 9, thread CPU time, medians over the five kinds of real files)
 /// against liblz4's ring loop: level 2 1.12x-1.16x with the linear window,
