@@ -9,8 +9,8 @@
 //!
 //! The encoder keeps its own window: the bytes the next block may refer to,
 //! followed by the chunk being compressed, in one buffer (`window.rs`), or
-//! with the ring buffer, levels 1-2 and pages of up to 64 KiB in a ring that
-//! never moves its history (`ring.rs`); the finders read either through
+//! at levels 1-2 with pages of up to 64 KiB in a ring that never moves its
+//! history (`ring.rs`); the finders read either through
 //! `bytes.rs`'s `Bytes`, by window index. Finder tables persist across blocks: the previous
 //! chunk was indexed while it was compressed and is not hashed again. The
 //! hash tables hold window indices (shifted when the window drops its front)
@@ -173,7 +173,8 @@ impl fmt::Debug for Encoder {
 /// then moves at most once per 64 KiB of input (one byte moved per byte
 /// compressed, a few per cent of the time), where a room of one small page
 /// would move all 64 KiB for every block. (Levels 1-2 with pages of up to
-/// 64 KiB use the ring of `ring.rs` instead, never compacted: `uses_ring`.)
+/// 64 KiB, both strategies, use the ring of `ring.rs` instead, never
+/// compacted: `uses_ring`.)
 ///
 /// The double buffer's history is one page; but the hash tables (the mid
 /// finder's 32 Ki entries, the fast finder's 4 Ki) are walked at every
@@ -192,7 +193,8 @@ fn compact_at(strategy: Strategy, finder: Finder, page_size: usize) -> usize {
         // was a tenth of level 2's instructions, so its window grows to
         // 256 KiB whatever the page (one walk per 248 KiB at 8 KiB pages),
         // no more than liblz4's HC state; the fast finder's rule gives
-        // that too from 64 KiB pages up.
+        // that too from 64 KiB pages up. (Pages of up to 64 KiB: the ring,
+        // `uses_ring`.)
         (Strategy::DoubleBuffer, Finder::Mid) => SPAN_256K,
         // The hash-chain finders' window stays within the masked view it is
         // read through (see `bytes.rs`); with 64 KiB pages the history then
@@ -205,21 +207,28 @@ fn compact_at(strategy: Strategy, finder: Finder, page_size: usize) -> usize {
     }
 }
 
-/// Whether the window is the ring of `ring.rs`, never compacted: with the
-/// ring buffer, pages of up to 64 KiB and levels 1-2, whose linear window's
-/// compactions walk the mid finder's two tables (16 Ki entries each) and move the
-/// 64 KiB of history once per 64 KiB of input. Measured with the ring bench
+/// Whether the window is the ring of `ring.rs`, never compacted: at levels
+/// 1-2 with pages of up to 64 KiB, both strategies, whose linear window's
+/// compactions walk the mid finder's two tables (16 Ki entries each) and
+/// move the history. With the ring buffer, measured with the ring bench
 /// (best of 9, thread CPU time, medians over the five kinds of real files)
 /// against liblz4's ring loop: level 2 1.12x-1.16x with the linear window,
-/// 1.17x-1.23x with the ring, from 512 B to 64 KiB pages. The other finders
-/// read the ring a little slower than the linear window's masked view (a
-/// subtraction per probe and a mask per 8 bytes counted: 7 % more
+/// 1.17x-1.23x with the ring, from 512 B to 64 KiB pages. With the double
+/// buffer the ring takes 128 KiB where the linear window grew to 256 KiB,
+/// and runs 4-7 % fewer instructions, at the same speed within a few per
+/// cent (`profile time`, two processes each: JSON at 8 KiB pages
+/// 1.28x-1.31x of liblz4 before, 1.30x-1.32x with the ring; prose at 512 B
+/// 1.17x-1.18x and 1.20x; Python at 64 KiB 1.12x-1.15x and 1.11x-1.13x;
+/// level 1 on executables at 8 KiB 2.04x-2.06x and 2.00x-2.02x). The other
+/// finders read the ring a little slower than the linear window's masked
+/// view (a subtraction per probe and a mask per 8 bytes counted: 7 % more
 /// instructions in the default mode's loop), which their compactions (a
-/// table of 4 Ki entries, or none, and the move) do not make up: the
-/// default mode 1.04x-1.10x with the linear window, 0.99x-1.05x with the
-/// ring, level 10 1.03x-1.10x and 1.02x-1.06x, level 9 the same.
-fn uses_ring(strategy: Strategy, finder: Finder, page_size: usize) -> bool {
-    strategy == Strategy::RingBuffer && page_size <= WINDOW_SIZE && matches!(finder, Finder::Mid)
+/// table of 4 Ki entries, or none, and the move) do not make up: with the
+/// ring buffer the default mode 1.04x-1.10x with the linear window,
+/// 0.99x-1.05x with the ring, level 10 1.03x-1.10x and 1.02x-1.06x, level 9
+/// the same.
+fn uses_ring(finder: Finder, page_size: usize) -> bool {
+    page_size <= WINDOW_SIZE && matches!(finder, Finder::Mid)
 }
 
 /// The buffer length of the masked view (`bytes.rs`) the window is read
@@ -236,8 +245,8 @@ fn uses_ring(strategy: Strategy, finder: Finder, page_size: usize) -> bool {
 ///   bytes of padding to what the window takes anyway. With the double
 ///   buffer: pages of up to 16 KiB (64 KiB), 32 KiB (128 KiB) and 64-192 KiB
 ///   (256 KiB), and every page up to 192 KiB with the mid finder (256 KiB);
-///   with the ring buffer, pages up to 64 KiB (128 KiB; but the mid
-///   finder's window is then the ring, `uses_ring`). A dictionary of
+///   with the ring buffer, pages up to 64 KiB (128 KiB). (At levels 1-2 the
+///   window of pages up to 64 KiB is the ring, `uses_ring`.) A dictionary of
 ///   64 KiB before the first pages can take a window past its view for a
 ///   few blocks, which are then read through the slice: the same output, a
 ///   little slower.
@@ -310,9 +319,9 @@ impl Encoder {
         // The fast table's form depends on how much input passes between two
         // compactions (see `FastTable::new`): the window less the one page of
         // history with the double buffer, the room above the 64 KiB of
-        // history with the ring buffer. The ring (`uses_ring`) is never
-        // compacted, and its reads need window indices.
-        let ring = uses_ring(strategy, finder, page_size).then(Ring::new);
+        // history with the ring buffer. (A ring, `uses_ring`, is never
+        // compacted, and a fast table over it would need window indices.)
+        let ring = uses_ring(finder, page_size).then(Ring::new);
         let input_per_compaction = match strategy {
             _ if ring.is_some() => usize::MAX,
             Strategy::DoubleBuffer => compact_at.saturating_sub(page_size).max(page_size),
@@ -367,6 +376,9 @@ impl Encoder {
         }
         self.base = START;
         self.window.clear();
+        if let Some(ring) = &mut self.ring {
+            ring.clear();
+        }
         self.load(history, true);
     }
 
@@ -528,8 +540,12 @@ impl Encoder {
         }
         self.rebase_before(start + chunk.len());
         ring.extend(chunk);
-        // Everything stays; the 64 KiB limit applies above.
-        self.history = Some(self.history.unwrap_or(start));
+        self.history = match self.strategy {
+            // The next block may refer to this chunk only.
+            Strategy::DoubleBuffer => Some(start),
+            // Everything stays; the 64 KiB limit applies above.
+            Strategy::RingBuffer => Some(self.history.unwrap_or(start)),
+        };
         let src = ring.view(chunk);
         if chunk.len() < MIN_LENGTH {
             // As in `compress`: literals only.
@@ -1022,7 +1038,8 @@ mod tests {
     /// a view where its window grows to a power of two anyway, which adds
     /// the view's 16 bytes of padding: 64 KiB with the double buffer and
     /// pages up to 16 KiB, 256 KiB with pages of 64 KiB to 191 KiB, 128 KiB
-    /// with the ring buffer and pages under 64 KiB.
+    /// with the ring buffer and pages under 64 KiB. Level 2 with pages up to
+    /// 64 KiB takes the ring (128 KiB and 16 bytes), both strategies.
     #[test]
     fn window_memory_is_bounded() {
         let input = data(900_000);
@@ -1050,6 +1067,8 @@ mod tests {
                     );
                     let limit = match (strategy, mode) {
                         (_, CompressionMode::High { level: 5 }) if page <= WINDOW_SIZE => VIEW_128K,
+                        // Level 2's ring, both strategies.
+                        (_, CompressionMode::High { level: 2 }) if page <= WINDOW_SIZE => VIEW_128K,
                         // The mid finder's window grows to 256 KiB first.
                         (Strategy::DoubleBuffer, CompressionMode::High { level: 2 })
                             if page <= SPAN_256K - WINDOW_SIZE =>

@@ -1,8 +1,8 @@
-//! The ring buffer strategy's window, for pages of up to 64 KiB: the last
-//! 128 KiB of input in a ring read through a mask, so the history is never
-//! moved. The linear window (`window.rs`) moves its 64 KiB of history to the
-//! front once per 64 KiB of input, which with small pages cost more than a
-//! few per cent of the default mode's time; here each byte is written once.
+//! The window of levels 1-2 for pages of up to 64 KiB (`uses_ring` in
+//! `mod.rs`): the last 128 KiB of input in a ring read through a mask, so
+//! the history is never moved. The linear window (`window.rs`) moves its
+//! history to the front now and then, and the mid finder's two tables are
+//! walked each time; here each byte is written once.
 //!
 //! Window indices keep growing as chunks arrive (the encoder renumbers them
 //! now and then, by a multiple of the ring's span, which leaves every byte
@@ -65,6 +65,11 @@ impl Ring {
     pub(crate) fn renumber(&mut self, delta: usize) {
         debug_assert!(delta % SPAN_128K == 0 && delta <= self.len);
         self.len -= delta;
+    }
+
+    /// Empties the window (its bytes stay, out of every block's reach).
+    pub(crate) fn clear(&mut self) {
+        self.len = 0;
     }
 
     /// Numbers an empty window from `len` (tests of renumbering).
