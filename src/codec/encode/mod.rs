@@ -10,16 +10,16 @@
 //! The encoder keeps its own window: the bytes the next block may refer to,
 //! followed by the chunk being compressed, in one buffer (`window.rs`), or
 //! at levels 1-2 with pages of up to 64 KiB in a ring that never moves its
-//! history (`ring.rs`); the finders read either through
-//! `bytes.rs`'s `Bytes`, by window index. Finder tables persist across blocks: the previous
-//! chunk was indexed while it was compressed and is not hashed again. The
-//! hash tables hold window indices (shifted when the window drops its front)
-//! or, for the fast finder with small pages and a high acceleration, absolute
-//! positions (see `FastTable`); the hash chains hold absolute positions
-//! (stream offsets plus a start value, rebased long before they could
-//! overflow), because their slots are keyed by position. A per-block lowest
-//! position makes the finders reject everything older than the history the
-//! [`Strategy`] allows: with the double buffer, the previous chunk (or the
+//! history (`ring.rs`); the finders read either through `bytes.rs`'s
+//! `Bytes`, by window index. Finder tables persist across blocks: the
+//! previous chunk was indexed while it was compressed and is not hashed
+//! again. The hash tables hold window indices (shifted when the window drops
+//! its front) or, for the fast finder with small pages and a high
+//! acceleration, absolute positions (see `FastTable`); the hash chains hold
+//! absolute positions (stream offsets plus a start value, rebased long
+//! before they could overflow), because their slots are keyed by position.
+//! A per-block lowest position makes the finders reject everything older
+//! than the history the [`Strategy`] allows: with the double buffer, the previous chunk (or the
 //! dictionary, for the first block), which is all python-lz4's and liblz4's
 //! two-page decoders can read; with the ring buffer, the last 64 KiB.
 //!
@@ -72,8 +72,8 @@ const START: u32 = 1 << 16;
 const REBASE_AT: u64 = 1 << 31;
 /// The ring's window indices (`ring.rs`) are numbered down before they pass
 /// this: they then stay far from what the tables' 32 bits hold, and the walk
-/// of the fast and mid finders' tables that renumbering takes comes once per
-/// 16 MiB of input.
+/// of the mid finder's tables that renumbering takes comes once per 16 MiB
+/// of input.
 const RENUMBER_AT: usize = 1 << 24;
 /// With the double buffer, the window is compacted (history moved to the
 /// front) once it would grow past this many pages (of at most 64 KiB): rarely
@@ -551,19 +551,14 @@ impl Encoder {
             // As in `compress`: literals only.
             return literal_block(out, src.literals(), start, low, src.len());
         }
-        let written = match (&mut self.tables, self.finder) {
-            (Tables::Fast(table), Finder::Fast { acceleration }) => {
-                table.compress(src, self.base, start, low, acceleration, out)
+        let written = match &mut self.tables {
+            Tables::Mid(tables) => tables.compress(src, start, low, out),
+            // `uses_ring` gives the ring to the mid finder only (the others
+            // would compile a copy of themselves for it, untested).
+            _ => {
+                debug_assert!(false, "a ring for the mid finder only");
+                None
             }
-            (Tables::Mid(tables), Finder::Mid) => tables.compress(src, start, low, out),
-            (Tables::Hc(hc, _), Finder::Chain { attempts }) => {
-                hc.compress_chain(src, self.base, start, low, attempts, out)
-            }
-            (Tables::Hc(hc, nodes), Finder::Optimal(params)) => {
-                opt::compress_optimal(hc, nodes, src, self.base, start, low, params, out)
-            }
-            // `new` pairs every finder with its tables.
-            _ => None,
         };
         // As in `compress`: literals rather than a block that would not decode.
         written.unwrap_or_else(|| literal_block(out, src.literals(), start, low, src.len()))
