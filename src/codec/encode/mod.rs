@@ -319,11 +319,10 @@ impl Encoder {
         // The fast table's form depends on how much input passes between two
         // compactions (see `FastTable::new`): the window less the one page of
         // history with the double buffer, the room above the 64 KiB of
-        // history with the ring buffer. (A ring, `uses_ring`, is never
-        // compacted, and a fast table over it would need window indices.)
+        // history with the ring buffer. (The ring, `uses_ring`, is the mid
+        // finder's, which has no such table.)
         let ring = uses_ring(finder, page_size).then(Ring::new);
         let input_per_compaction = match strategy {
-            _ if ring.is_some() => usize::MAX,
             Strategy::DoubleBuffer => compact_at.saturating_sub(page_size).max(page_size),
             Strategy::RingBuffer => compact_at - WINDOW_SIZE,
         };
@@ -704,15 +703,8 @@ fn count_from<'a>(src: impl Bytes<'a>, a: usize, b: usize, limit: usize) -> usiz
 #[inline(always)]
 fn count_long(src: &[u8], a: usize, b: usize, limit: usize) -> usize {
     let n = limit.saturating_sub(a);
-    count_equal(&src[a..a + n], &src[b..b + n])
-}
-
-/// How many of the first bytes of `x` equal those of `y`, of the same length.
-#[inline(always)]
-fn count_equal(x: &[u8], y: &[u8]) -> usize {
-    let n = x.len().min(y.len());
     // Two equal-length slices: the chunk iterators below need no bounds checks.
-    let (x, y) = (&x[..n], &y[..n]);
+    let (x, y) = (&src[a..a + n], &src[b..b + n]);
     let mut done = 0;
     for (cx, cy) in x.chunks_exact(8).zip(y.chunks_exact(8)) {
         let diff = le64(cx) ^ le64(cy);
