@@ -429,11 +429,7 @@ impl Encoder {
             self.ring = Some(ring);
             return written;
         }
-        // Only the last 64 KiB of history are reachable.
-        let mut low = match self.history {
-            Some(h) => h.max(self.window.len().saturating_sub(WINDOW_SIZE)),
-            None => self.window.len(),
-        };
+        let mut low = self.lowest(self.window.len());
         // With history, one byte before it stays in the window: table entries
         // older than the window, which the shift turns into index 0, then lie
         // below `low` and are rejected, as liblz4 rejects them, while a real
@@ -470,12 +466,7 @@ impl Encoder {
             self.window.reserve_total(target);
         }
         self.window.extend(chunk);
-        self.history = match self.strategy {
-            // The next block may refer to this chunk only.
-            Strategy::DoubleBuffer => Some(start),
-            // Everything stays; the 64 KiB limit applies above.
-            Strategy::RingBuffer => Some(self.history.unwrap_or(start)),
-        };
+        self.keep_history(start);
 
         let src = self.window.bytes();
         if chunk.len() < MIN_LENGTH {
@@ -521,11 +512,7 @@ impl Encoder {
     /// more, and the finders read the window through it.
     fn compress_in_ring(&mut self, ring: &mut Ring, chunk: &[u8], out: &mut [u8]) -> usize {
         let mut start = ring.len();
-        // Only the last 64 KiB of history are reachable.
-        let mut low = match self.history {
-            Some(h) => h.max(start.saturating_sub(WINDOW_SIZE)),
-            None => start,
-        };
+        let mut low = self.lowest(start);
         if start + chunk.len() > RENUMBER_AT {
             // A multiple of the span keeps every byte's place in the ring;
             // below `low`, so that table entries older than the history,
@@ -539,12 +526,7 @@ impl Encoder {
         }
         self.rebase_before(start + chunk.len());
         ring.extend(chunk);
-        self.history = match self.strategy {
-            // The next block may refer to this chunk only.
-            Strategy::DoubleBuffer => Some(start),
-            // Everything stays; the 64 KiB limit applies above.
-            Strategy::RingBuffer => Some(self.history.unwrap_or(start)),
-        };
+        self.keep_history(start);
         let src = ring.view(chunk);
         if chunk.len() < MIN_LENGTH {
             // As in `compress`: literals only.
@@ -561,6 +543,26 @@ impl Encoder {
         };
         // As in `compress`: literals rather than a block that would not decode.
         written.unwrap_or_else(|| literal_block(out, src.literals(), start, low, src.len()))
+    }
+
+    /// The lowest window index the block of a chunk appended at `start`
+    /// may refer to: the history's start, but only the last 64 KiB of
+    /// history are reachable; `start` without history.
+    fn lowest(&self, start: usize) -> usize {
+        match self.history {
+            Some(h) => h.max(start.saturating_sub(WINDOW_SIZE)),
+            None => start,
+        }
+    }
+
+    /// The history once the chunk appended at `start` is compressed.
+    fn keep_history(&mut self, start: usize) {
+        self.history = match self.strategy {
+            // The next block may refer to this chunk only.
+            Strategy::DoubleBuffer => Some(start),
+            // Everything stays; the 64 KiB limit applies in `lowest`.
+            Strategy::RingBuffer => Some(self.history.unwrap_or(start)),
+        };
     }
 
     /// The window's indices moved `delta` down (its first `delta` bytes
