@@ -187,10 +187,13 @@ impl<R: Read> Read for Lz4StreamReader<R> {
 
     /// [`Read::read_to_end`], then one UTF-8 check of the new bytes. As with
     /// the default implementation, new bytes that are not UTF-8 are not kept
-    /// and the error is `InvalidData` (or the read's own error, if it failed
-    /// too). Unlike it, an error from the inner reader in the middle of a
-    /// multi-byte character loses nothing: the text before the character is
-    /// appended, and the character's first bytes stay unread for the retry.
+    /// and the error is `InvalidData`. Unlike it, that is the error even when
+    /// the read failed too: a retry cannot make those bytes text, and the
+    /// read's own error (`WouldBlock`, say) would invite one that goes on
+    /// after them as if nothing were missing. And an error from the inner
+    /// reader in the middle of a multi-byte character loses nothing: the text
+    /// before the character is appended, and the character's first bytes
+    /// stay unread for the retry.
     fn read_to_string(&mut self, buf: &mut String) -> io::Result<usize> {
         // An empty string's own bytes can take the output; otherwise a fresh
         // vector does, so that only the new bytes are checked (safe code
@@ -214,6 +217,8 @@ impl<R: Read> Read for Lz4StreamReader<R> {
             Err(err) => err,
         };
         let utf8 = err.utf8_error();
+        // `error_len` is `None` when the bytes end inside a character, which
+        // the rest of the stream may complete.
         if result.is_err() && utf8.error_len().is_none() {
             // Cut short inside a character by the inner reader's error.
             let mut bytes = err.into_bytes();
@@ -224,10 +229,10 @@ impl<R: Read> Read for Lz4StreamReader<R> {
             buf.push_str(&text);
             return result;
         }
-        result.and(Err(io::Error::new(
+        Err(io::Error::new(
             io::ErrorKind::InvalidData,
             "stream did not contain valid UTF-8",
-        )))
+        ))
     }
 }
 

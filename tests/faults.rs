@@ -391,6 +391,40 @@ fn read_to_string_resumes_after_errors_inside_characters() {
     }
 }
 
+/// Bytes that are not UTF-8 make `read_to_string` fail with `InvalidData`
+/// even when the source failed in the same call: its `WouldBlock` would
+/// invite a retry that goes on after the bytes the call dropped.
+#[test]
+fn read_to_string_reports_invalid_utf8_even_when_the_source_failed_too() {
+    let mut bytes: Vec<u8> = (0..30_000)
+        .flat_map(|i| format!("{i}: ü ").into_bytes())
+        .collect();
+    bytes[100_000] = 0xFF;
+    let config = StreamConfig::default().buffer_size(4096);
+    let stream = common::compress(&config, &bytes);
+    for (step, fail_every) in [(1000, 3), (3001, 40), (50_000, 2)] {
+        let source = Trickle {
+            data: stream.clone(),
+            pos: 0,
+            step,
+            fail_every,
+            calls: 0,
+        };
+        let mut reader = Lz4StreamReader::with_config(source, config.clone()).unwrap();
+        let mut out = String::new();
+        let err = loop {
+            match reader.read_to_string(&mut out) {
+                Ok(n) => panic!("step {step}: Ok({n}) after dropping invalid UTF-8"),
+                Err(err) if err.kind() == ErrorKind::WouldBlock => continue,
+                Err(err) => break err,
+            }
+        };
+        assert_eq!(err.kind(), ErrorKind::InvalidData, "step {step}");
+        // Only whole calls' text before the bad byte was kept.
+        assert!(out.len() <= 100_000 && bytes.starts_with(out.as_bytes()));
+    }
+}
+
 /// A sink that refuses everything until told otherwise, like a full socket.
 struct Gate {
     open: bool,
