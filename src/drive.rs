@@ -5,7 +5,7 @@
 use std::io;
 use std::task::Poll;
 
-use crate::stream::{DecoderState, StreamDecoder, StreamEncoder};
+use crate::stream::{DecodeOnto, DecoderState, Intake, StreamDecoder, StreamEncoder};
 
 /// Hands the encoder's pending output to `write` (one write to the inner
 /// writer) until none is left. A short write, `Pending` or an error leaves
@@ -84,9 +84,29 @@ pub(crate) fn poll_until(
 /// failed stream returns its error again. `Interrupted` is retried.
 pub(crate) fn poll_fill(
     decoder: &mut StreamDecoder,
+    read: impl FnMut(&mut [u8]) -> Poll<io::Result<usize>>,
+) -> Poll<io::Result<()>> {
+    poll_decode(decoder, |decoder| !decoder.output().is_empty(), read)
+}
+
+/// The rest of a reader's `read_to_end`: [`poll_fill`]'s loop, decoding
+/// every block onto the session's vector until the stream ends.
+pub(crate) fn poll_decode_onto(
+    onto: &mut DecodeOnto<'_>,
+    read: impl FnMut(&mut [u8]) -> Poll<io::Result<usize>>,
+) -> Poll<io::Result<()>> {
+    poll_decode(onto, |_| false, read)
+}
+
+/// Reads and decodes until `enough` or the end of the stream, for
+/// [`poll_fill`] and [`poll_decode_onto`].
+#[inline]
+fn poll_decode<D: Intake>(
+    decoder: &mut D,
+    enough: impl Fn(&D) -> bool,
     mut read: impl FnMut(&mut [u8]) -> Poll<io::Result<usize>>,
 ) -> Poll<io::Result<()>> {
-    while decoder.output().is_empty() {
+    while !enough(decoder) {
         if let Some(err) = decoder.error() {
             return Poll::Ready(Err(err.clone().into()));
         }

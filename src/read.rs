@@ -123,31 +123,11 @@ impl<R: Read> Lz4StreamReader<R> {
     /// output: decodes each block straight onto the vector, whose last 64 KiB
     /// are then the history, rather than into the window and out again.
     fn read_rest_onto(&mut self, buf: &mut Vec<u8>) -> io::Result<()> {
+        let inner = &mut self.inner;
         let mut onto = self.decoder.decode_onto(buf);
-        loop {
-            if let Some(err) = onto.error() {
-                return Err(err.clone().into());
-            }
-            if onto.state() == DecoderState::Done {
-                return Ok(());
-            }
-            let n = read_retrying(&mut self.inner, onto.input_buf())?;
-            if n == 0 {
-                onto.end_of_input()?;
-            } else {
-                onto.commit_input(n)?;
-            }
-        }
-    }
-}
-
-/// One `read` from `inner`, retrying `Interrupted`.
-fn read_retrying<R: Read>(inner: &mut R, buf: &mut [u8]) -> io::Result<usize> {
-    loop {
-        match inner.read(buf) {
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-            other => return other,
-        }
+        drive::blocking(drive::poll_decode_onto(&mut onto, |buf| {
+            Poll::Ready(inner.read(buf))
+        }))
     }
 }
 

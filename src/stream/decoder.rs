@@ -207,7 +207,10 @@ impl StreamDecoder {
     /// Empty when no input is taken now: while [`output`](Self::output) holds
     /// decoded bytes (consume them first), and once the stream has ended or
     /// failed (see [`state`](Self::state)).
-    #[inline]
+    // `always`: called through the read loop's `Intake`, it was not inlined
+    // into `read_to_end`, which then took 1.4 % more instructions with
+    // 512-byte pages.
+    #[inline(always)]
     pub fn input_buf(&mut self) -> &mut [u8] {
         if !self.unread.is_empty() {
             return &mut [];
@@ -503,32 +506,62 @@ pub(crate) struct DecodeOnto<'a> {
     end: usize,
 }
 
-impl DecodeOnto<'_> {
-    /// [`StreamDecoder::input_buf`].
+/// The calls a read loop (`drive::poll_decode`) makes on what it feeds: the
+/// stream decoder itself, or its session decoding onto a vector. Each is the
+/// [`StreamDecoder`] method of the same name.
+pub(crate) trait Intake {
+    fn input_buf(&mut self) -> &mut [u8];
+    fn commit_input(&mut self, n: usize) -> Result<(), Error>;
+    fn end_of_input(&mut self) -> Result<(), Error>;
+    fn state(&self) -> DecoderState;
+    fn error(&self) -> Option<&Error>;
+}
+
+impl Intake for StreamDecoder {
     #[inline]
-    pub(crate) fn input_buf(&mut self) -> &mut [u8] {
+    fn input_buf(&mut self) -> &mut [u8] {
+        StreamDecoder::input_buf(self)
+    }
+
+    #[inline]
+    fn commit_input(&mut self, n: usize) -> Result<(), Error> {
+        StreamDecoder::commit_input(self, n)
+    }
+
+    fn end_of_input(&mut self) -> Result<(), Error> {
+        StreamDecoder::end_of_input(self)
+    }
+
+    fn state(&self) -> DecoderState {
+        StreamDecoder::state(self)
+    }
+
+    fn error(&self) -> Option<&Error> {
+        StreamDecoder::error(self)
+    }
+}
+
+impl Intake for DecodeOnto<'_> {
+    #[inline]
+    fn input_buf(&mut self) -> &mut [u8] {
         self.decoder.input_buf()
     }
 
-    /// [`StreamDecoder::commit_input`], a completed block decoded onto the
-    /// vector.
+    /// A completed block is decoded onto the vector.
     #[inline]
-    pub(crate) fn commit_input(&mut self, n: usize) -> Result<(), Error> {
+    fn commit_input(&mut self, n: usize) -> Result<(), Error> {
         self.decoder.commit(n, Some((self.out, &mut self.end)))
     }
 
-    /// [`StreamDecoder::end_of_input`].
-    pub(crate) fn end_of_input(&mut self) -> Result<(), Error> {
+    fn end_of_input(&mut self) -> Result<(), Error> {
         self.decoder.end_of_input()
     }
 
-    /// [`StreamDecoder::state`].
-    pub(crate) fn state(&self) -> DecoderState {
+    fn state(&self) -> DecoderState {
         self.decoder.state()
     }
 
-    /// [`StreamDecoder::error`].
-    pub(crate) fn error(&self) -> Option<&Error> {
+    fn error(&self) -> Option<&Error> {
         self.decoder.error()
     }
 }

@@ -74,5 +74,6 @@ mod decoder;
 mod encoder;
 mod producer;
 
+pub(crate) use decoder::{DecodeOnto, Intake};
 pub use decoder::{DecoderState, StreamDecoder};
 pub use encoder::{EncoderState, StreamEncoder};
