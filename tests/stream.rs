@@ -302,6 +302,42 @@ fn flush_cuts_the_partial_page_and_push_waits_for_pending_output() {
     assert_eq!(decoder.output(), b"hello");
 }
 
+/// `consume` takes nothing while `pending` is empty, also while workers
+/// still compress the last pages and the end marker waits behind them.
+#[test]
+fn consume_takes_nothing_while_pending_is_empty() {
+    let config = StreamConfig::default()
+        .mode(lz4_stream::CompressionMode::High { level: 12 })
+        .workers(2)
+        .end_marker(true);
+    let input = common::sample("text", 12 * 65_536, 3);
+    let mut encoder = StreamEncoder::new(config.clone()).unwrap();
+    let mut out = Vec::new();
+    let mut rest = &input[..];
+    while !rest.is_empty() {
+        rest = &rest[encoder.push(rest).unwrap()..];
+        take_pending(&mut encoder, &mut out, usize::MAX);
+    }
+    let mut consumed_while_empty = 0;
+    while !encoder.finish().unwrap() {
+        take_pending(&mut encoder, &mut out, usize::MAX);
+        if encoder.pending().is_empty() && encoder.state() == EncoderState::Finishing {
+            let before = encoder.total_out();
+            encoder.consume(4);
+            assert_eq!(encoder.total_out(), before);
+            consumed_while_empty += 1;
+        }
+    }
+    take_pending(&mut encoder, &mut out, usize::MAX);
+    assert!(
+        consumed_while_empty > 0,
+        "the workers were never waited for"
+    );
+    assert_eq!(encoder.total_out(), out.len() as u64);
+    assert!(out.ends_with(&[0; 4]));
+    assert!(common::decompress(&config, &out) == input);
+}
+
 #[test]
 fn out_of_band_sizes_are_refused() {
     let config = StreamConfig::default().size_prefix(SizePrefix::OutOfBand);

@@ -239,6 +239,10 @@ impl StreamEncoder {
             let n = n.min(ready);
             self.producer.consume(n);
             n
+        } else if !self.producer.is_idle() {
+            // The end marker waits behind blocks still being compressed, and
+            // `pending` does not show it yet.
+            0
         } else if let Phase::Finishing { marker_left } = &mut self.phase {
             let n = n.min(*marker_left);
             *marker_left -= n;
