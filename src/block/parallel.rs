@@ -25,7 +25,12 @@
 //! pages or as history; output buffers go back to a pool once handed out.
 //!
 //! Threads are spawned as jobs need them, up to the worker count, and named
-//! `lz4-stream-worker`. A panic while compressing is caught in the worker and
+//! `lz4-stream-worker`. When one cannot be started (the process is out of
+//! threads or memory), the engine carries on with the threads it has, and
+//! with none it compresses each job itself, on the caller's thread, as a
+//! worker would: the same blocks, nothing accepted lost, no error for what
+//! is only a lack of parallelism. A panic while compressing is caught in the
+//! worker and
 //! reported for that block as [`Error::WorkerPanicked`], in stream order,
 //! after every block before it. Dropping the engine skips the jobs still
 //! queued, closes the queue and joins every thread.
@@ -180,6 +185,13 @@ pub(crate) struct ParallelCompressor {
     threads: Vec<JoinHandle<()>>,
     /// Threads to run at most.
     workers: usize,
+    /// Starts a worker thread (a parameter for the tests, which make it
+    /// fail).
+    spawn: Spawn,
+    /// The encoder that compresses the jobs on the caller's thread once not
+    /// one worker thread could be started; `None` while threads do the work.
+    /// Boxed: an unused `None` then takes a word, not an encoder's size.
+    inline: Option<Box<Encoder>>,
     /// The job being filled: sent once it holds `pages_per_job` chunks, or
     /// at a flush.
     open: Chunks,
@@ -214,10 +226,10 @@ impl ParallelCompressor {
     /// An engine for a validated `config`, running up to
     /// `config.resolved_workers()` threads (spawned as jobs arrive).
     pub(crate) fn new(config: StreamConfig) -> Self {
-        Self::with_kernel(config, frame)
+        Self::with_parts(config, frame, spawn_worker)
     }
 
-    fn with_kernel(config: StreamConfig, kernel: Kernel) -> Self {
+    fn with_parts(config: StreamConfig, kernel: Kernel, spawn: Spawn) -> Self {
         let workers = config.resolved_workers().max(1);
         let (job_sender, job_receiver) = mpsc::channel();
         let (result_sender, results) = mpsc::channel();
@@ -242,6 +254,8 @@ impl ParallelCompressor {
             result_sender: Some(result_sender),
             threads: Vec::with_capacity(workers),
             workers,
+            spawn,
+            inline: None,
             open: Chunks::default(),
             submitted: 0,
             handed: 0,
@@ -292,8 +306,7 @@ impl ParallelCompressor {
     ///
     /// # Errors
     ///
-    /// A worker's panic (on an earlier block), or no thread could be
-    /// started at all.
+    /// A worker's panic (on an earlier block).
     pub(crate) fn submit(&mut self, chunk: &[u8]) -> Result<(), Error> {
         self.check()?;
         debug_assert!(self.can_accept(), "submit without can_accept");
@@ -316,8 +329,7 @@ impl ParallelCompressor {
     ///
     /// # Errors
     ///
-    /// A worker's panic (on an earlier block), or no thread could be
-    /// started at all.
+    /// A worker's panic (on an earlier block).
     pub(crate) fn flush(&mut self) -> Result<(), Error> {
         self.check()?;
         if !self.open.is_empty() {
@@ -326,10 +338,11 @@ impl ParallelCompressor {
         Ok(())
     }
 
-    /// Sends the job being filled.
+    /// Sends the job being filled to the workers, or compresses it now
+    /// when there are none.
     fn send_open(&mut self) -> Result<(), Error> {
         debug_assert!(self.in_flight() < self.capacity(), "a job beyond capacity");
-        self.ensure_worker()?;
+        self.ensure_worker();
         let chunks = Arc::new(mem::take(&mut self.open));
         // An empty chunk resets the history (see `Compressor::compress`).
         let next_history = (!chunks.last().is_empty()).then(|| Arc::clone(&chunks));
@@ -342,6 +355,12 @@ impl ParallelCompressor {
         };
         self.blocks += chunks.len() as u64;
         self.sent.push(chunks);
+        if let Some(encoder) = &mut self.inline {
+            let done = run_job(&self.shared, encoder, job);
+            self.submitted += 1;
+            self.store(done);
+            return Ok(());
+        }
         let sent = self.jobs.as_ref().map(|jobs| jobs.send(job));
         if !matches!(sent, Some(Ok(()))) {
             // The engine holds the queue's receiving end (in `shared`), so a
@@ -478,28 +497,40 @@ impl ParallelCompressor {
     }
 
     /// Starts another worker if every running one has a job already.
-    fn ensure_worker(&mut self) -> Result<(), Error> {
-        if self.threads.len() >= self.workers || self.threads.len() > self.in_flight() {
-            return Ok(());
+    fn ensure_worker(&mut self) {
+        if self.inline.is_some()
+            || self.threads.len() >= self.workers
+            || self.threads.len() > self.in_flight()
+        {
+            return;
         }
         let Some(results) = self.result_sender.clone() else {
-            return Ok(());
+            return;
         };
-        let shared = Arc::clone(&self.shared);
-        let spawned = thread::Builder::new()
-            .name("lz4-stream-worker".into())
-            .spawn(move || work(&shared, &results));
-        match spawned {
+        match (self.spawn)(Arc::clone(&self.shared), results) {
             Ok(handle) => self.threads.push(handle),
-            // Carry on with the threads there are; only none at all is fatal.
+            // Carry on with the threads there are.
             Err(_) if !self.threads.is_empty() => self.workers = self.threads.len(),
-            Err(err) => return Err(Error::Io(err)),
+            // Not one: the jobs are compressed here, one at a time.
+            Err(_) => {
+                self.inline = Some(Box::new(new_encoder(&self.shared)));
+                self.workers = 1;
+            }
         }
-        if self.threads.len() == self.workers {
+        if self.threads.len() == self.workers || self.inline.is_some() {
             self.result_sender = None;
         }
-        Ok(())
     }
+}
+
+/// Starts a worker thread: the engine's `spawn` outside the tests.
+type Spawn = fn(Arc<Shared>, Sender<Done>) -> io::Result<JoinHandle<()>>;
+
+/// Starts a worker thread serving `shared`'s queue.
+fn spawn_worker(shared: Arc<Shared>, results: Sender<Done>) -> io::Result<JoinHandle<()>> {
+    thread::Builder::new()
+        .name("lz4-stream-worker".into())
+        .spawn(move || work(&shared, &results))
 }
 
 /// No worker is left to finish the jobs in flight.
@@ -540,11 +571,15 @@ fn compress_job(
     (written, panicked)
 }
 
+/// A fresh encoder for `shared`'s jobs.
+fn new_encoder(shared: &Shared) -> Encoder {
+    Encoder::new(shared.mode, Strategy::DoubleBuffer, shared.page_size, b"")
+}
+
 /// A worker's life: take a job, compress it, send the blocks back, until
 /// the queue closes.
 fn work(shared: &Shared, results: &Sender<Done>) {
-    let new_encoder = || Encoder::new(shared.mode, Strategy::DoubleBuffer, shared.page_size, b"");
-    let mut encoder = new_encoder();
+    let mut encoder = new_encoder(shared);
     loop {
         let job = {
             let jobs = shared.jobs.lock().unwrap_or_else(PoisonError::into_inner);
@@ -556,39 +591,42 @@ fn work(shared: &Shared, results: &Sender<Done>) {
         if shared.cancelled.load(Ordering::Relaxed) {
             continue;
         }
-        let Job {
-            seq,
-            first_block,
-            chunks,
-            history,
-            mut out,
-        } = job;
-        let history_bytes = history.as_deref().map_or(&[][..], Chunks::last);
-        let (len, panicked) = compress_job(
-            &mut encoder,
-            shared.prefix,
-            shared.kernel,
-            history_bytes,
-            &chunks,
-            &mut out,
-        );
-        let panicked = panicked.map(|(index, message)| {
-            // The encoder may be half-way through anything: start anew.
-            encoder = new_encoder();
-            (first_block + index as u64, message)
-        });
-        // Release the buffers before reporting, so the engine can reuse
-        // them as soon as it hears of this job.
-        drop((chunks, history));
-        let done = Done {
-            seq,
-            out,
-            len,
-            panicked,
-        };
-        if results.send(done).is_err() {
+        if results.send(run_job(shared, &mut encoder, job)).is_err() {
             return;
         }
+    }
+}
+
+/// Compresses `job` with `encoder` (anew after a panic, which may have left
+/// it half-way through anything) and releases its input buffers, so the
+/// engine can reuse them as soon as it hears of the job.
+fn run_job(shared: &Shared, encoder: &mut Encoder, job: Job) -> Done {
+    let Job {
+        seq,
+        first_block,
+        chunks,
+        history,
+        mut out,
+    } = job;
+    let history_bytes = history.as_deref().map_or(&[][..], Chunks::last);
+    let (len, panicked) = compress_job(
+        encoder,
+        shared.prefix,
+        shared.kernel,
+        history_bytes,
+        &chunks,
+        &mut out,
+    );
+    let panicked = panicked.map(|(index, message)| {
+        *encoder = new_encoder(shared);
+        (first_block + index as u64, message)
+    });
+    drop((chunks, history));
+    Done {
+        seq,
+        out,
+        len,
+        panicked,
     }
 }
 
@@ -621,6 +659,7 @@ impl fmt::Debug for ParallelCompressor {
         f.debug_struct("ParallelCompressor")
             .field("workers", &self.workers)
             .field("threads", &self.threads.len())
+            .field("on_the_callers_thread", &self.inline.is_some())
             .field("pages_per_job", &self.job_pages())
             .field("in_flight", &self.in_flight())
             .field("filling", &self.open.len())
@@ -829,6 +868,47 @@ mod tests {
         frame(encoder, prefix, chunk, out)
     }
 
+    /// A spawn that always fails, as in a process out of threads.
+    fn no_thread(_: Arc<Shared>, _: Sender<Done>) -> io::Result<JoinHandle<()>> {
+        Err(io::ErrorKind::WouldBlock.into())
+    }
+
+    /// Starts one thread, then fails.
+    fn one_thread(shared: Arc<Shared>, results: Sender<Done>) -> io::Result<JoinHandle<()>> {
+        static STARTED: AtomicBool = AtomicBool::new(false);
+        if STARTED.swap(true, Ordering::Relaxed) {
+            return Err(io::ErrorKind::WouldBlock.into());
+        }
+        spawn_worker(shared, results)
+    }
+
+    /// When threads cannot be started, the engine carries on with those it
+    /// has, or with none compresses on the caller's thread: the same blocks
+    /// either way, and no error.
+    #[test]
+    fn without_threads_to_start_the_blocks_are_the_same() {
+        let input = data(150_000, 9);
+        for mode in modes() {
+            let config = StreamConfig::default()
+                .buffer_size(4096)
+                .mode(mode)
+                .workers(3);
+            let cuts = cuts(input.len(), 4096, 4);
+            let expected = sequential(&config, &input, &cuts);
+            let mut engine = ParallelCompressor::with_parts(config.clone(), frame, no_thread);
+            assert!(
+                run(&mut engine, &input, &cuts).unwrap() == expected,
+                "{mode:?}"
+            );
+            assert!(engine.threads.is_empty() && engine.inline.is_some());
+        }
+        let config = StreamConfig::default().buffer_size(4096).workers(3);
+        let cuts = cuts(input.len(), 4096, 5);
+        let mut engine = ParallelCompressor::with_parts(config.clone(), frame, one_thread);
+        assert!(run(&mut engine, &input, &cuts).unwrap() == sequential(&config, &input, &cuts));
+        assert!(engine.threads.len() == 1 && engine.inline.is_none());
+    }
+
     /// A worker's `Shared`, to tell when every thread has let go of it.
     fn shared_of(engine: &ParallelCompressor) -> Weak<Shared> {
         Arc::downgrade(&engine.shared)
@@ -842,9 +922,14 @@ mod tests {
         let config = StreamConfig::default().buffer_size(page);
         let cuts = vec![page; 40];
         let expected = sequential(&config, &input, &cuts[..17]);
-        for workers in [2, 4] {
+        // Two and four threads, and none (the caller compresses).
+        for (workers, spawn) in [
+            (2, spawn_worker as Spawn),
+            (4, spawn_worker),
+            (2, no_thread),
+        ] {
             let mut engine =
-                ParallelCompressor::with_kernel(config.clone().workers(workers), panicky);
+                ParallelCompressor::with_parts(config.clone().workers(workers), panicky, spawn);
             let shared = shared_of(&engine);
             // Everything before block 17 comes out, then the panic.
             let mut out = Vec::new();

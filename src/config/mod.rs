@@ -277,6 +277,10 @@ impl StreamConfig {
     /// caller's thread. The ring buffer ([`Strategy::RingBuffer`]) needs
     /// every block in turn, so with it any value but 1 is rejected.
     ///
+    /// Threads are started as pages arrive. When the system refuses one,
+    /// the writer goes on with the threads it has, and with none compresses
+    /// on the caller's thread: the same blocks, and no error.
+    ///
     /// ```
     /// use std::io::Write;
     /// use lz4_stream::{CompressionMode, Lz4StreamWriter, StreamConfig};
