@@ -44,9 +44,10 @@ Examples:
   lz4s compress data.bin out.lz4s         the subcommand form: INPUT OUTPUT
 
 Exit status: 0 on success, 1 on a runtime error (unreadable, corrupt or
-truncated input, an existing output file without -f, a write failure; the
-other FILEs are still processed), 2 on a usage error (bad option, invalid page
-size for the prefix width, a FILE without .lz4s to decompress and no -o or -c).";
+truncated input, an existing output file without -f, a write failure, a FILE
+without .lz4s to decompress and no -o or -c; the other FILEs are still
+processed), 2 on a usage error (bad option, invalid page size for the prefix
+width).";
 
 const COMPRESS_EXAMPLES: &str = "\
 Examples:
@@ -78,7 +79,6 @@ Examples:
     long_about = LONG_ABOUT,
     after_help = EXAMPLES,
     propagate_version = true,
-    arg_required_else_help = true,
     args_conflicts_with_subcommands = true,
     // A later option replaces an earlier one (`-3 -9`, `-B 4K -B 8K`), as
     // with lz4 and zstd, so aliases and scripts can add options.
@@ -204,11 +204,11 @@ pub struct FileArgs {
     pub rm: bool,
     /// Print nothing but errors (no progress display, no warnings).
     /// Example: -q
-    #[arg(short, long, conflicts_with = "verbose")]
+    #[arg(short, long, overrides_with = "verbose")]
     pub quiet: bool,
     /// Print a summary line per input when done: sizes, ratio, time and
     /// MB/s of uncompressed data. Example: -v
-    #[arg(short, long)]
+    #[arg(short, long, overrides_with = "quiet")]
     pub verbose: bool,
 }
 
@@ -476,13 +476,27 @@ pub fn compressed_name(input: &Path) -> PathBuf {
 /// The default output name when decompressing: INPUT without its `.lz4s`
 /// suffix, or why there is none.
 pub fn decompressed_name(input: &Path) -> Result<PathBuf, String> {
-    let file_name = input.file_name().and_then(|n| n.to_str());
-    match file_name.and_then(|n| n.strip_suffix(".lz4s")) {
+    match input.file_name().and_then(strip_lz4s) {
         Some(stem) if !stem.is_empty() => Ok(input.with_file_name(stem)),
         _ => Err(format!(
             "{}: the name does not end in .lz4s, so there is no default output name; give an output file (-o FILE, or OUTPUT with the decompress subcommand) or -c for stdout",
             input.display()
         )),
+    }
+}
+
+/// `name` without its `.lz4s` suffix, if it has one; a name that is not
+/// UTF-8 (which Unix allows) too.
+fn strip_lz4s(name: &std::ffi::OsStr) -> Option<OsString> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::{OsStrExt, OsStringExt};
+        let stem = name.as_bytes().strip_suffix(b".lz4s")?;
+        Some(OsString::from_vec(stem.to_vec()))
+    }
+    #[cfg(not(unix))]
+    {
+        name.to_str()?.strip_suffix(".lz4s").map(OsString::from)
     }
 }
 

@@ -42,6 +42,13 @@ pub fn remove_pending() {
 /// Symlinks followed before giving up, as Linux's `ELOOP` limit.
 const MAX_SYMLINKS: usize = 40;
 
+/// The longest file name most file systems take (Linux's NAME_MAX).
+const NAME_MAX: usize = 255;
+
+/// What a temporary file's name adds to its prefix: six random characters
+/// and `.tmp`.
+const TEMP_EXTRA: usize = 6 + ".tmp".len();
+
 /// Where the bytes come from.
 pub struct Input {
     source: Source,
@@ -174,10 +181,6 @@ impl Output {
     /// before any work is done; `/dev/null` is always allowed.
     pub fn file(path: &Path, force: bool, input: &Input) -> Result<Output, Failure> {
         let name = path.display().to_string();
-        let exists = path.symlink_metadata().is_ok();
-        if exists && !force && !is_dev_null(path) {
-            return Err(already_exists(&name));
-        }
         // What OUTPUT is, symlinks followed by the system (which also knows
         // the special links of /proc and /dev/fd).
         let existing = match fs::metadata(path) {
@@ -185,6 +188,14 @@ impl Output {
             Err(err) if err.kind() == io::ErrorKind::NotFound => None,
             Err(err) => return Err(Failure::io(&name, err)),
         };
+        if existing.as_ref().is_some_and(fs::Metadata::is_dir) {
+            // Not something -f could help with.
+            return Err(Failure::Runtime(format!("{name}: is a directory")));
+        }
+        let exists = path.symlink_metadata().is_ok();
+        if exists && !force && !is_dev_null(path) {
+            return Err(already_exists(&name));
+        }
         let target = Target {
             name: name.clone(),
             stdout: false,
@@ -195,9 +206,6 @@ impl Output {
                     "{name}: is the input {}; give another output",
                     input.name()
                 )));
-            }
-            if existing.is_dir() {
-                return Err(Failure::Runtime(format!("{name}: is a directory")));
             }
             if !existing.is_file() {
                 // A device or FIFO: write into it (as a shell redirection
@@ -220,10 +228,14 @@ impl Output {
             _ => Path::new("."),
         };
         // A hidden name that says what it will become, in case an
-        // uncatchable kill leaves it behind.
+        // uncatchable kill leaves it behind; for a name too long for that
+        // (the temporary name adds 12 bytes), one that says what made it.
         let mut prefix = OsString::from(".");
         prefix.push(resolved.file_name().unwrap_or_default());
         prefix.push(".");
+        if prefix.len() + TEMP_EXTRA > NAME_MAX {
+            prefix = OsString::from(".lz4s.");
+        }
         let mut builder = tempfile::Builder::new();
         builder.prefix(&prefix).suffix(".tmp");
         let source = input.regular_file().cloned();

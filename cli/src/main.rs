@@ -14,7 +14,7 @@ mod report;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use lz4_stream::{Lz4StreamReader, Lz4StreamWriter, StreamConfig};
 
 use crate::args::Cli;
@@ -62,13 +62,25 @@ fn main() -> ExitCode {
             "lz4s: internal error{place}: {message}; please report it"
         );
     }));
-    // On Ctrl-C or SIGTERM, delete the temporary output before exiting (the
-    // handler runs on its own thread). If it cannot be installed, an
-    // interrupted run may leave a hidden .NAME.*.tmp file, nothing worse.
-    let _ = ctrlc::set_handler(|| {
-        files::remove_pending();
-        std::process::exit(130);
-    });
+    // On Ctrl-C, SIGTERM or SIGHUP, delete the temporary output before
+    // exiting (the handler runs on its own thread). If it cannot be
+    // installed, an interrupted run may leave a hidden .NAME.*.tmp file,
+    // nothing worse. The handler takes all three, so when the parent made
+    // us ignore SIGHUP or SIGTERM (`nohup`), it is not installed: they stay
+    // ignored, as with gzip. (A script's background job ignores SIGINT: that
+    // one the handler takes, so that SIGTERM still cleans up.)
+    if !inherited_ignored_hangup_or_term() {
+        let _ = ctrlc::set_handler(|| {
+            files::remove_pending();
+            std::process::exit(130);
+        });
+    }
+    // Bare `lz4s` compresses stdin to stdout, as lz4, zstd and gzip do, but
+    // typed at a terminal it is surely a question: the help answers it.
+    if std::env::args_os().len() <= 1 && io::stdin().is_terminal() {
+        let _ = Cli::command().write_help(&mut io::stderr());
+        return ExitCode::from(2);
+    }
 
     let cli = match Cli::try_parse_from(args::expand_level_flags(std::env::args_os())) {
         Ok(cli) => cli,
@@ -136,15 +148,38 @@ fn check_terminals(plan: &Plan) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Whether SIGHUP or SIGTERM came ignored from the parent, as Linux's /proc
+/// says (elsewhere: no).
+fn inherited_ignored_hangup_or_term() -> bool {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return false;
+    };
+    let Some(mask) = status.lines().find_map(|l| l.strip_prefix("SigIgn:")) else {
+        return false;
+    };
+    let Ok(mask) = u64::from_str_radix(mask.trim(), 16) else {
+        return false;
+    };
+    // Signal n is bit n - 1: SIGHUP 1, SIGTERM 15.
+    [1, 15]
+        .iter()
+        .any(|&signal| mask & (1 << (signal - 1)) != 0)
+}
+
 /// One input to its output; then, with `--rm`, the input file goes.
 fn run_job(plan: &Plan, job: &Job) -> Result<(), Failure> {
+    // A missing input is said first, as gzip does.
     let input = Input::open(job.input.as_deref())?;
+    if let Destination::Unnamed(message) = &job.output {
+        return Err(Failure::Runtime(message.clone()));
+    }
     let input_name = input.name().to_string();
     let input_size = input.regular_file().map(|m| m.len());
     let output = match &job.output {
         Destination::Stdout => Output::stdout(),
         Destination::Discard => Output::discard(),
         Destination::File(path) => Output::file(path, plan.force, &input)?,
+        Destination::Unnamed(_) => unreachable!("refused above"),
     };
     let label = match job.output {
         Destination::Discard => input_name.clone(),

@@ -29,6 +29,11 @@ pub enum Destination {
     Stdout,
     File(PathBuf),
     Discard,
+    /// No output name follows from the input's (decompressing a FILE
+    /// without `.lz4s`): the job fails with this message when its turn
+    /// comes, and the other FILEs are still processed, as with gzip and
+    /// zstd.
+    Unnamed(String),
 }
 
 /// One input and its output.
@@ -150,8 +155,18 @@ fn output_choice(files: &FileArgs, output: Option<&Path>) -> OutputChoice {
     match output {
         _ if files.stdout => OutputChoice::Stdout,
         None => OutputChoice::Default,
+        Some(path) if names_stdout(path) => OutputChoice::Stdout,
         Some(path) => file_or_std(path).map_or(OutputChoice::Stdout, OutputChoice::File),
     }
+}
+
+/// `-o /dev/stdout` (or `/dev/fd/1`) is stdout itself: written into as it
+/// is, never replaced by a new file, which would undo a `>>` redirection
+/// and put the output where the shell did not.
+fn names_stdout(path: &Path) -> bool {
+    ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"]
+        .iter()
+        .any(|name| path == Path::new(name))
 }
 
 impl Plan {
@@ -249,7 +264,10 @@ fn job_output(
             Destination::File(args::compressed_name(input))
         }
         (Operation::Decompress, OutputChoice::Default, Some(input)) => {
-            Destination::File(args::decompressed_name(input).map_err(Failure::Usage)?)
+            match args::decompressed_name(input) {
+                Ok(path) => Destination::File(path),
+                Err(message) => Destination::Unnamed(message),
+            }
         }
     })
 }
@@ -335,7 +353,6 @@ mod tests {
         };
         usage(&["a", "b", "-o", "x"], "takes one input");
         usage(&["-", "-"], "only once");
-        usage(&["-d", "a"], "does not end in .lz4s");
         usage(&["-c", "--end-marker", "a", "b"], "back to back");
         usage(&["-c", "-D", "d", "a", "b"], "back to back");
         usage(&["-d", "--end-marker", "a.lz4s"], "only when compressing");

@@ -55,6 +55,8 @@ fn stdin_to_stdout_without_files() {
     let data = sample("text", 80_000, 3);
     let stream = dir.run(&["-z"], &data).ok().stdout;
     assert_eq!(stream, compress_with(&data, StreamConfig::default()));
+    // Bare, as `tar c dir | lz4s > dir.tar.lz4s` has it.
+    assert_eq!(dir.run(&[], &data).ok().stdout, stream);
     assert_eq!(dir.run(&["-"], &data).ok().stdout, stream);
     assert_eq!(dir.run(&["-d"], &stream).ok().stdout, data);
     assert_eq!(dir.run(&["-d", "-"], &stream).ok().stdout, data);
@@ -230,10 +232,29 @@ fn a_failed_input_does_not_stop_the_others() {
     let run = dir.run(&["a", "missing", "c"], b"");
     run.fails(1, &["missing: No such file"]);
     assert_eq!(dir.names(), ["a", "a.lz4s", "c", "c.lz4s"]);
-    // A usage error stops everything before any work.
-    dir.run(&["-d", "-f", "a.lz4s", "c"], b"")
-        .fails(2, &["c: the name does not end in .lz4s"]);
+    // A FILE to decompress without .lz4s is passed over, as gzip and zstd
+    // do; the others are still decompressed.
+    fs::remove_file(dir.path("a")).unwrap();
+    dir.run(&["-d", "a.lz4s", "c"], b"")
+        .fails(1, &["c: the name does not end in .lz4s"]);
+    assert_eq!(dir.read("a"), b"first");
     assert_eq!(dir.names(), ["a", "a.lz4s", "c", "c.lz4s"]);
+    // A usage error stops everything before any work.
+    dir.run(&["-f", "a", "-B", "1000", "-p", "1"], b"")
+        .fails(2, &["at most 239"]);
+    assert_eq!(dir.names(), ["a", "a.lz4s", "c", "c.lz4s"]);
+}
+
+/// `-q` and `-v` replace each other, the later one winning, as with lz4
+/// and zstd.
+#[test]
+fn quiet_and_verbose_the_later_wins() {
+    let dir = Dir::new();
+    dir.write("a", b"data");
+    let run = dir.run(&["-q", "-v", "-c", "a"], b"");
+    assert_eq!(run.code, Some(0));
+    assert!(run.stderr.contains("4 -> "), "{}", run.stderr);
+    dir.run(&["-v", "-q", "-c", "a"], b"").ok();
 }
 
 #[test]
@@ -306,9 +327,10 @@ fn subcommands_are_aliases_of_the_flags() {
     dir.run(&["compress", "--rm", "-q", "data"], b"").ok();
     assert!(!dir.exists("data"));
     dir.run(&["decompress", "-c", "data.lz4s"], b"").ok();
-    // Flags and a subcommand do not mix.
-    let run = dir.run(&["-d", "decompress", "data.lz4s"], b"");
-    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    // Flags and a subcommand do not mix: after a flag, `decompress` is a
+    // FILE (here a missing one).
+    dir.run(&["-d", "decompress", "data.lz4s"], b"")
+        .fails(1, &["decompress: No such file"]);
 }
 
 #[test]
@@ -318,7 +340,6 @@ fn conflicting_options_are_usage_errors() {
     for (args, message) in [
         (&["-z", "-d", "a"][..], "cannot be used with"),
         (&["-z", "-t", "a"], "cannot be used with"),
-        (&["-q", "-v", "a"], "cannot be used with"),
         (&["-d", "--end-marker", "a.lz4s"], "only when compressing"),
         (&["-", "-"], "only once"),
     ] {

@@ -258,7 +258,10 @@ fn output_directories_are_refused() {
     let dir = Dir::new();
     dir.write("a", b"data");
     fs::create_dir(dir.path("d")).unwrap();
+    // With or without -f, which could not help.
     dir.run(&["-f", "a", "-o", "d"], b"")
+        .fails(1, &["d: is a directory"]);
+    dir.run(&["a", "-o", "d"], b"")
         .fails(1, &["d: is a directory"]);
     dir.run(&["a", "-o", "nodir/out.lz4s"], b"").fails(
         1,
