@@ -211,7 +211,7 @@ impl StreamCompressor {
         if chunk.len() > self.compressor.config().get_buffer_size() {
             return Err(PyOverflowError::new_err("Input too large for LZ4 API"));
         }
-        let data = gil::input(&chunk);
+        let data = gil::input(&chunk, 0..chunk.len());
         let compressor = &mut self.compressor;
         let block = gil::run(py, data.len(), move || compressor.compress(&data))
             .map_err(|_| LZ4StreamError::new_err("Compression failed"))?;

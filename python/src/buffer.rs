@@ -23,6 +23,7 @@
 
 use std::borrow::Cow;
 use std::ffi::{c_char, c_int, c_void};
+use std::ops::Range;
 use std::ptr;
 
 use pyo3::exceptions::PyBufferError;
@@ -171,15 +172,16 @@ impl<'py> Bytes<'py> {
         self.immutable
     }
 
-    /// The bytes for work that runs without the GIL: borrowed when
-    /// immutable, otherwise a copy taken now, under the GIL, so that another
-    /// thread writing into a bytearray or numpy array meanwhile cannot
-    /// change them under a Rust slice.
-    pub(crate) fn for_detached_work(&self) -> Cow<'_, [u8]> {
+    /// The bytes in `range` for work that runs without the GIL: borrowed
+    /// when immutable, otherwise a copy taken now, under the GIL, so that
+    /// another thread writing into a bytearray or numpy array meanwhile
+    /// cannot change them under a Rust slice.
+    pub(crate) fn for_detached_work(&self, range: Range<usize>) -> Cow<'_, [u8]> {
+        let bytes = &self.as_slice()[range];
         if self.immutable {
-            Cow::Borrowed(self.as_slice())
+            Cow::Borrowed(bytes)
         } else {
-            Cow::Owned(self.as_slice().to_vec())
+            Cow::Owned(bytes.to_vec())
         }
     }
 

@@ -22,6 +22,12 @@ use crate::options;
 /// Compressed bytes are read from the file in pieces of at most this size.
 const READ_SIZE: usize = 64 * 1024;
 
+/// With worker threads, `write` hands the encoder at most this much of its
+/// data at a time (or a page, if larger): all of it may be taken at once,
+/// and a mutable input is copied for the work without the GIL one piece at
+/// a time, so memory stays bounded whatever the input's size.
+const THREADED_PIECE: usize = 1 << 20;
+
 /// The settings of `lz4_stream.open`, as the Python class passes them to
 /// both the reader and the writer: (strategy, buffer_size, store_comp_size,
 /// dictionary, compression_mode, acceleration, compression_level, end_marker).
@@ -319,6 +325,10 @@ impl FileReader {
 #[pyclass(module = "lz4_stream._lz4_stream", name = "FileWriter")]
 pub(crate) struct FileWriter {
     file: Py<PyAny>,
+    /// Whether `file` is an `io.RawIOBase`, whose `write` returns None when
+    /// it took nothing (non-blocking); any other file object's None means
+    /// it took everything (gzip, bz2 and lzma ignore the value).
+    raw: bool,
     encoder: StreamEncoder,
 }
 
@@ -334,6 +344,16 @@ impl FileWriter {
         py.detach(move || step(encoder)).map_err(from_stream)
     }
 
+    /// Flushes the file object, if it has a `flush` (a bare object with a
+    /// `write` will do, as for gzip).
+    fn flush_file(&self, py: Python<'_>) -> PyResult<()> {
+        let file = self.file.bind(py);
+        if file.hasattr("flush")? {
+            file.call_method0("flush")?;
+        }
+        Ok(())
+    }
+
     /// Hands the encoder's pending output to the file object.
     fn drain(&mut self, py: Python<'_>) -> PyResult<()> {
         loop {
@@ -347,11 +367,13 @@ impl FileWriter {
                 .call_method1("write", (PyBytes::new(py, pending),))?;
             // A raw file may take part and says how much; a non-blocking raw
             // file returns None when it took nothing (io.RawIOBase.write).
-            // The bytes not taken stay pending for the next call.
-            let n = if written.is_none() {
-                0
-            } else {
-                written.extract::<usize>()?.min(pending.len())
+            // The bytes not taken stay pending for the next call. Other file
+            // objects (codecs writers, web frameworks' response objects)
+            // may return None having taken it all.
+            let n = match written.is_none() {
+                true if self.raw => 0,
+                true => pending.len(),
+                false => written.extract::<usize>()?.min(pending.len()),
             };
             if n == 0 {
                 return Err(blocked(py, 0));
@@ -375,10 +397,17 @@ fn blocked(py: Python<'_>, taken: usize) -> PyErr {
 impl FileWriter {
     #[new]
     #[pyo3(signature = (file, settings, workers = 1))]
-    fn new(file: Py<PyAny>, settings: FileSettings<'_>, workers: usize) -> PyResult<Self> {
+    fn new(
+        py: Python<'_>,
+        file: Py<PyAny>,
+        settings: FileSettings<'_>,
+        workers: usize,
+    ) -> PyResult<Self> {
         let config = settings.config(workers)?;
         let encoder = StreamEncoder::new(config).map_err(from_stream)?;
-        Ok(FileWriter { file, encoder })
+        let raw_class = py.import("io")?.getattr("RawIOBase")?;
+        let raw = file.bind(py).is_instance(&raw_class)?;
+        Ok(FileWriter { file, raw, encoder })
     }
 
     /// Compress and write `data` (any bytes-like object); returns its length.
@@ -387,31 +416,33 @@ impl FileWriter {
         let page = self.encoder.config().get_buffer_size();
         // With worker threads `push` may wait for a block: never with the GIL.
         let threaded = self.encoder.config().get_workers() != 1;
-        let input = if threaded {
-            data.for_detached_work()
+        // Without workers `push` takes at most a page.
+        let piece = if threaded {
+            THREADED_PIECE.max(page)
         } else {
-            gil::input(&data)
+            page
         };
-        let mut rest = &input[..];
-        while !rest.is_empty() {
+        let mut done = 0;
+        while done < data.len() {
             if let Err(err) = self.drain(py) {
                 // As io.BufferedWriter: say how much of `data` was taken, so a
                 // retry passes only the rest and nothing is written twice.
                 return Err(if err.is_instance_of::<PyBlockingIOError>(py) {
-                    blocked(py, data.len() - rest.len())
+                    blocked(py, done)
                 } else {
                     err
                 });
             }
-            let encoder = &mut self.encoder;
-            let input = rest;
-            let work = if threaded {
-                usize::MAX
+            let range = done..data.len().min(done + piece);
+            let input = if threaded {
+                data.for_detached_work(range)
             } else {
-                input.len().min(page)
+                gil::input(&data, range)
             };
-            let taken = gil::run(py, work, move || encoder.push(input)).map_err(from_stream)?;
-            rest = &rest[taken..];
+            let encoder = &mut self.encoder;
+            let input = &input[..];
+            let work = if threaded { usize::MAX } else { input.len() };
+            done += gil::run(py, work, move || encoder.push(input)).map_err(from_stream)?;
         }
         match self.drain(py) {
             // All of `data` is taken; what the file did not take stays
@@ -430,8 +461,7 @@ impl FileWriter {
             self.drain(py)?;
         }
         self.drain(py)?;
-        self.file.bind(py).call_method0("flush")?;
-        Ok(())
+        self.flush_file(py)
     }
 
     /// Uncompressed bytes written so far.
@@ -446,7 +476,6 @@ impl FileWriter {
             self.drain(py)?;
         }
         self.drain(py)?;
-        self.file.bind(py).call_method0("flush")?;
-        Ok(())
+        self.flush_file(py)
     }
 }

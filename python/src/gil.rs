@@ -9,6 +9,7 @@
 //! so it keeps the GIL for mutable input instead ([`run_in_place`]).
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use pyo3::prelude::*;
 
@@ -27,13 +28,13 @@ pub(crate) fn run<T: Send>(py: Python<'_>, len: usize, work: impl FnOnce() -> T 
     }
 }
 
-/// The bytes of `data` to hand to `run`: in place when `run` keeps the GIL
-/// (short input) or when they are immutable, otherwise a copy.
-pub(crate) fn input<'a>(data: &'a Bytes<'_>) -> Cow<'a, [u8]> {
-    if data.len() >= DETACH_THRESHOLD {
-        data.for_detached_work()
+/// The bytes of `data` in `range` to hand to `run`: in place when `run`
+/// keeps the GIL (short input) or when they are immutable, otherwise a copy.
+pub(crate) fn input<'a>(data: &'a Bytes<'_>, range: Range<usize>) -> Cow<'a, [u8]> {
+    if range.len() >= DETACH_THRESHOLD {
+        data.for_detached_work(range)
     } else {
-        Cow::Borrowed(data.as_slice())
+        Cow::Borrowed(&data.as_slice()[range])
     }
 }
 

@@ -336,3 +336,81 @@ def test_gil_is_released_while_writing_and_reading_files():
     compressed.seek(0)
     assert_gil_released(lambda: result.append(lz4_stream.open(compressed).read()))
     assert result[0] == data
+
+
+class ReturnsNone:
+    """A file object whose write returns None and has no flush, as
+    codecs.StreamWriter and web frameworks' response objects have it."""
+
+    def __init__(self):
+        self.data = bytearray()
+
+    def write(self, b):
+        self.data += b
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_write_that_returns_none_took_everything(text_data, workers):
+    sink = ReturnsNone()
+    with lz4_stream.open(sink, "wb", buffer_size=4096, workers=workers) as f:
+        f.write(text_data)
+        f.flush()
+        f.write(b"after a flush")
+    with lz4_stream.open(io.BytesIO(bytes(sink.data)), buffer_size=4096) as f:
+        assert f.read() == text_data + b"after a flush"
+
+
+def test_threads_sharing_a_file_take_turns(tmp_path):
+    import threading
+
+    path = tmp_path / "shared.lz4s"
+    chunk = 65536
+    # Each write is one thread's numbered chunk, whole.
+    pieces = {
+        (t, i): bytes([t]) * 8 + i.to_bytes(8, "little") + os.urandom(chunk - 16)
+        for t in range(3)
+        for i in range(40)
+    }
+    errors = []
+    with lz4_stream.open(path, "wb", buffer_size=16384) as f:
+
+        def write(t):
+            try:
+                for i in range(40):
+                    f.write(pieces[(t, i)])
+            except BaseException as err:  # reported below
+                errors.append(err)
+
+        threads = [threading.Thread(target=write, args=(t,)) for t in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+    data = lz4_stream.open(path).read()
+    got = [data[at : at + chunk] for at in range(0, len(data), chunk)]
+    assert sorted(got) == sorted(pieces.values())
+
+
+def test_a_large_mutable_input_is_not_copied_whole(tmp_path):
+    # In a process of its own, so that the peak is this write's.
+    import subprocess
+    import sys
+
+    script = """
+import resource, lz4_stream, sys
+data = bytearray(160 << 20)
+data[::4096] = b"x" * len(range(0, len(data), 4096))  # every page touched, no temporary
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+for workers in (1, 2):
+    with lz4_stream.open(sys.argv[1], "wb", workers=workers) as f:
+        f.write(data)
+print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "big.lz4s")],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert int(out.stdout) < 32 << 20

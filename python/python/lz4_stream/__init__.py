@@ -18,11 +18,15 @@ over bytes no other thread can change meanwhile: ``bytes`` (and memoryviews
 of ``bytes``) are read in place; a mutable input (bytearray, numpy array,
 writable memoryview) is copied before it is compressed, and decompressed
 with the GIL held; ``readinto`` writes into its target only with the GIL held.
+An :class:`LZ4StreamFile` may be shared between threads: its calls take turns,
+as those of io.BufferedWriter and io.BufferedReader do. The compressor and
+decompressor objects may not (a second thread's call raises RuntimeError).
 """
 
 import builtins
 import io
 import os
+import threading
 
 from ._lz4_stream import (
     HC_LEVEL_DEFAULT,
@@ -97,6 +101,12 @@ class LZ4StreamFile(io.BufferedIOBase):
         end_marker=False,
         workers=1,
     ):
+        # One call at a time: the codec releases the GIL, and another thread
+        # entering meanwhile would find it busy. Reentrant, so that a call
+        # from the file object's own write (or a signal handler) meets a
+        # clear error rather than a deadlock. First, for close() from
+        # __del__ after a failed __init__.
+        self._lock = threading.RLock()
         self._fp = None
         self._close_fp = False
         self._reader = None
@@ -172,20 +182,21 @@ class LZ4StreamFile(io.BufferedIOBase):
         A file object given to the constructor is not closed, only flushed
         (as gzip.GzipFile does). Closing twice does nothing.
         """
-        fp = self._fp
-        if fp is None:
-            return
-        try:
-            if self._writer is not None:
-                self._writer.finish()
-        except BlockingIOError:
-            # A non-blocking file took nothing: stay open with the rest of
-            # the stream pending, so that close() can be called again.
-            raise
-        except BaseException:
+        with self._lock:
+            fp = self._fp
+            if fp is None:
+                return
+            try:
+                if self._writer is not None:
+                    self._writer.finish()
+            except BlockingIOError:
+                # A non-blocking file took nothing: stay open with the rest of
+                # the stream pending, so that close() can be called again.
+                raise
+            except BaseException:
+                self._release(fp)
+                raise
             self._release(fp)
-            raise
-        self._release(fp)
 
     def _release(self, fp):
         self._fp = None
@@ -216,47 +227,55 @@ class LZ4StreamFile(io.BufferedIOBase):
 
     def read(self, size=-1):
         """Read up to ``size`` uncompressed bytes (all that is left if negative or None)."""
-        self._check_readable()
-        return self._reader.read(-1 if size is None else size)
+        with self._lock:
+            self._check_readable()
+            return self._reader.read(-1 if size is None else size)
 
     def read1(self, size=-1):
         """Read up to ``size`` bytes, reading the underlying file at most once."""
-        self._check_readable()
-        return self._reader.read1(-1 if size is None else size)
+        with self._lock:
+            self._check_readable()
+            return self._reader.read1(-1 if size is None else size)
 
     def readinto(self, b):
         """Read into a writable bytes-like object; return the number of bytes read."""
-        self._check_readable()
-        return self._reader.readinto(b)
+        with self._lock:
+            self._check_readable()
+            return self._reader.readinto(b)
 
     def readinto1(self, b):
         """Like readinto, reading the underlying file at most once."""
-        self._check_readable()
-        return self._reader.readinto1(b)
+        with self._lock:
+            self._check_readable()
+            return self._reader.readinto1(b)
 
     def peek(self, size=0):
         """Return buffered bytes without consuming them; b"" only at the end."""
-        self._check_readable()
-        return self._reader.peek(size)
+        with self._lock:
+            self._check_readable()
+            return self._reader.peek(size)
 
     def readline(self, size=-1):
         """Read one line, at most ``size`` bytes if ``size`` is not negative."""
-        self._check_readable()
-        return self._reader.readline(-1 if size is None else size)
+        with self._lock:
+            self._check_readable()
+            return self._reader.readline(-1 if size is None else size)
 
     def write(self, data):
         """Compress and write a bytes-like object; return its length in bytes."""
-        self._check_writable()
-        return self._writer.write(data)
+        with self._lock:
+            self._check_writable()
+            return self._writer.write(data)
 
     def flush(self):
         """Write the buffered data as a block and flush the underlying file.
 
         Every flush ends a block, so frequent flushing costs compression ratio.
         """
-        self._check_open()
-        if self._writer is not None:
-            self._writer.flush()
+        with self._lock:
+            self._check_open()
+            if self._writer is not None:
+                self._writer.flush()
 
     def tell(self):
         """Uncompressed bytes read or written so far."""
