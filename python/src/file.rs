@@ -31,16 +31,18 @@ const THREADED_PIECE: usize = 1 << 20;
 /// The settings of `lz4_stream.open`, as the Python class passes them to
 /// both the reader and the writer: (strategy, buffer_size, store_comp_size,
 /// dictionary, compression_mode, acceleration, compression_level, end_marker).
+/// Loosely typed where a wrong value is the user's (a negative size, a
+/// truthy int for a flag), so that `config` can say what is wrong with it.
 #[derive(FromPyObject)]
 pub(crate) struct FileSettings<'py>(
     String,
-    usize,
+    i64,
     i64,
     Option<Bound<'py, PyAny>>,
     String,
     i64,
     i64,
-    bool,
+    Bound<'py, PyAny>,
 );
 
 impl FileSettings<'_> {
@@ -58,6 +60,15 @@ impl FileSettings<'_> {
             end_marker,
         ) = self;
         let strategy = options::strategy(strategy)?;
+        let buffer_size = usize::try_from(*buffer_size)
+            .ok()
+            .filter(|&size| size > 0)
+            .ok_or_else(|| {
+                PyValueError::new_err(format!(
+                    "Invalid buffer_size argument: {buffer_size}. A page must hold at least 1 byte"
+                ))
+            })?;
+        let end_marker = end_marker.is_truthy()?;
         let prefix = options::size_prefix(*store_comp_size)?;
         if prefix == SizePrefix::OutOfBand {
             return Err(PyValueError::new_err(
@@ -66,8 +77,8 @@ impl FileSettings<'_> {
         }
         let mode = options::compression_mode(compression_mode, *acceleration, *compression_level)?;
         let dictionary = options::dictionary(dictionary.as_ref())?;
-        let config = options::stream_config(strategy, *buffer_size, prefix, dictionary, mode)?
-            .end_marker(*end_marker)
+        let config = options::stream_config(strategy, buffer_size, prefix, dictionary, mode)?
+            .end_marker(end_marker)
             .workers(workers);
         // Validated again with the workers: the ring buffer cannot use them.
         config

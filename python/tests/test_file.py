@@ -414,3 +414,14 @@ print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024)
         text=True,
     )
     assert int(out.stdout) < 32 << 20
+
+
+def test_bad_settings_say_what_is_wrong():
+    for size in (0, -1):
+        with pytest.raises(ValueError, match="buffer_size"):
+            lz4_stream.open(io.BytesIO(), "wb", buffer_size=size)
+    out = io.BytesIO()
+    # A flag takes any truth value, as Python's own do.
+    with lz4_stream.open(out, "wb", end_marker=1) as f:
+        f.write(b"data")
+    assert out.getvalue().endswith(b"\0\0\0\0")
