@@ -124,7 +124,9 @@ fn input_bound(compressed_len: u64) -> u64 {
 /// history afresh, so unlike python-lz4's own compressor this one never
 /// corrupts the stream after it.
 /// The GIL is released while a chunk is compressed.
-#[pyclass(module = "lz4_stream", name = "LZ4StreamCompressor")]
+// `subclass`: python-lz4's classes are plain Python classes, which users
+// may derive from.
+#[pyclass(module = "lz4_stream", name = "LZ4StreamCompressor", subclass)]
 pub(crate) struct StreamCompressor {
     compressor: Compressor,
     return_bytearray: bool,
@@ -236,7 +238,7 @@ impl StreamCompressor {
 ///     dictionary (bytes-like or str): preset dictionary, as given to the compressor.
 ///
 /// The GIL is released while a block is decoded.
-#[pyclass(module = "lz4_stream", name = "LZ4StreamDecompressor")]
+#[pyclass(module = "lz4_stream", name = "LZ4StreamDecompressor", subclass)]
 pub(crate) struct StreamDecompressor {
     /// Set up for out-of-band sizes: `get_block` reads the prefixes itself,
     /// with python-lz4's rules and messages.

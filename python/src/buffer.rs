@@ -26,7 +26,7 @@ use std::ffi::{c_char, c_int, c_void};
 use std::ops::Range;
 use std::ptr;
 
-use pyo3::exceptions::PyBufferError;
+use pyo3::exceptions::{PyBufferError, PyTypeError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -129,9 +129,21 @@ impl<'py> Bytes<'py> {
         Ok(borrowed)
     }
 
-    /// Borrows `obj`'s bytes for writing (`readinto`'s target).
+    /// Borrows `obj`'s bytes for writing (`readinto`'s target). A read-only
+    /// object is a TypeError, as io's `readinto` has it.
     pub(crate) fn borrow_mut(obj: &Bound<'py, PyAny>) -> PyResult<Self> {
-        Self::export(obj, PYBUF_WRITABLE)
+        Self::export(obj, PYBUF_WRITABLE).map_err(|err| {
+            if err.is_instance_of::<PyBufferError>(obj.py()) {
+                PyTypeError::new_err(format!(
+                    "readinto() argument must be read-write bytes-like object, not {}",
+                    obj.get_type()
+                        .name()
+                        .map_or_else(|_| "unknown".to_string(), |name| name.to_string())
+                ))
+            } else {
+                err
+            }
+        })
     }
 
     fn export(obj: &Bound<'py, PyAny>, flags: c_int) -> PyResult<Self> {

@@ -330,3 +330,19 @@ def test_input_written_by_another_thread_meanwhile_stays_a_valid_stream():
     decompressor = lz4_stream.LZ4StreamDecompressor("double_buffer", len(chunk), store_comp_size=0)
     for block in blocks:
         assert len(decompressor.decompress(block)) == len(chunk)
+
+
+def test_classes_can_be_subclassed(text_data):
+    # As python-lz4's, which are plain Python classes.
+    class Compressor(lz4_stream.LZ4StreamCompressor):
+        def compress_all(self, chunks):
+            return [self.compress(chunk) for chunk in chunks]
+
+    class Decompressor(lz4_stream.LZ4StreamDecompressor):
+        pass
+
+    chunks = [text_data[at : at + 8192] for at in range(0, 100_000, 8192)]
+    blocks = Compressor("double_buffer", 8192).compress_all(chunks)
+    decompressor = Decompressor("double_buffer", 8192)
+    out = b"".join(decompressor.decompress(decompressor.get_block(b)) for b in blocks)
+    assert out == b"".join(chunks)

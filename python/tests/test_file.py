@@ -425,3 +425,12 @@ def test_bad_settings_say_what_is_wrong():
     with lz4_stream.open(out, "wb", end_marker=1) as f:
         f.write(b"data")
     assert out.getvalue().endswith(b"\0\0\0\0")
+
+
+def test_readinto_a_read_only_buffer_is_a_type_error(path):
+    with lz4_stream.open(path, "wb") as f:
+        f.write(b"abc")
+    with lz4_stream.open(path) as f:
+        with pytest.raises(TypeError, match="read-write"):
+            f.readinto(b"xyz")
+        assert f.read() == b"abc"
