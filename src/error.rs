@@ -13,7 +13,8 @@ use std::io;
 /// It is `Clone`, so a failed stream can hand the same typed error out again
 /// on every later call. [`io::Error`] itself cannot be cloned: a clone of
 /// [`Error::Io`] keeps the kind and the message, not the inner error's
-/// source (the stream layer never stores an `Io` error).
+/// source (the one `Io` error the stream layer may store, when the parallel
+/// writer's threads have stopped, has none).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
