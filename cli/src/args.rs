@@ -122,7 +122,7 @@ pub struct TopArgs {
     /// one is corrupt or truncated. Implies -d. Example: -t *.lz4s
     #[arg(short = 't', long = "test", conflicts_with_all = ["output", "stdout", "rm"])]
     pub test: bool,
-    /// Write to FILE (only with one input; `-` means stdout). Example: -o out.lz4s
+    /// Write to FILE (only with one input; `-` or /dev/stdout means stdout). Example: -o out.lz4s
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
     #[command(flatten)]

@@ -63,18 +63,9 @@ fn main() -> ExitCode {
         );
     }));
     // On Ctrl-C, SIGTERM or SIGHUP, delete the temporary output before
-    // exiting (the handler runs on its own thread). If it cannot be
-    // installed, an interrupted run may leave a hidden .NAME.*.tmp file,
-    // nothing worse. The handler takes all three, so when the parent made
-    // us ignore SIGHUP or SIGTERM (`nohup`), it is not installed: they stay
-    // ignored, as with gzip. (A script's background job ignores SIGINT: that
-    // one the handler takes, so that SIGTERM still cleans up.)
-    if !inherited_ignored_hangup_or_term() {
-        let _ = ctrlc::set_handler(|| {
-            files::remove_pending();
-            std::process::exit(130);
-        });
-    }
+    // exiting. If that cannot be arranged, an interrupted run may leave a
+    // hidden temporary file (`.NAME.XXXXXX.tmp`), nothing worse.
+    remove_output_on_signals();
     // Bare `lz4s` compresses stdin to stdout, as lz4, zstd and gzip do, but
     // typed at a terminal it is surely a question: the help answers it.
     if std::env::args_os().len() <= 1 && io::stdin().is_terminal() {
@@ -148,22 +139,48 @@ fn check_terminals(plan: &Plan) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Whether SIGHUP or SIGTERM came ignored from the parent, as Linux's /proc
-/// says (elsewhere: no).
-fn inherited_ignored_hangup_or_term() -> bool {
+/// Removes the temporary output and exits with status 130 on SIGINT,
+/// SIGTERM or SIGHUP (the handler runs on its own thread), except for those
+/// the parent made lz4s ignore (`nohup`): they stay ignored, as with gzip.
+#[cfg(unix)]
+fn remove_output_on_signals() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let ignored = inherited_ignored_signals();
+    let signals: Vec<i32> = [SIGINT, SIGTERM, SIGHUP]
+        .into_iter()
+        .filter(|&signal| ignored & (1 << (signal - 1)) == 0)
+        .collect();
+    let Ok(mut signals) = signal_hook::iterator::Signals::new(signals) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            files::remove_pending();
+            std::process::exit(130);
+        }
+    });
+}
+
+#[cfg(not(unix))]
+fn remove_output_on_signals() {
+    let _ = ctrlc::set_handler(|| {
+        files::remove_pending();
+        std::process::exit(130);
+    });
+}
+
+/// The signals that came ignored from the parent, as a mask (signal n is
+/// bit n - 1), as Linux's /proc says; elsewhere none.
+#[cfg(unix)]
+fn inherited_ignored_signals() -> u64 {
     let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
-        return false;
+        return 0;
     };
-    let Some(mask) = status.lines().find_map(|l| l.strip_prefix("SigIgn:")) else {
-        return false;
-    };
-    let Ok(mask) = u64::from_str_radix(mask.trim(), 16) else {
-        return false;
-    };
-    // Signal n is bit n - 1: SIGHUP 1, SIGTERM 15.
-    [1, 15]
-        .iter()
-        .any(|&signal| mask & (1 << (signal - 1)) != 0)
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("SigIgn:"))
+        .and_then(|mask| u64::from_str_radix(mask.trim(), 16).ok())
+        .unwrap_or(0)
 }
 
 /// One input to its output; then, with `--rm`, the input file goes.

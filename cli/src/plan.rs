@@ -233,7 +233,7 @@ impl Plan {
         if files.rm
             && jobs
                 .iter()
-                .any(|j| j.input.is_some() && !matches!(j.output, Destination::File(_)))
+                .any(|j| j.input.is_some() && j.output == Destination::Stdout)
         {
             warnings.push("--rm: inputs written to stdout are kept".into());
         }
@@ -343,6 +343,16 @@ mod tests {
             [(Some("a"), Destination::Discard)]
         );
         assert_eq!(plan(&["-dt", "x"]).unwrap().operation, Operation::Test);
+    }
+
+    #[test]
+    fn rm_warns_only_of_inputs_written_to_stdout() {
+        assert!(plan(&["-d", "--rm", "a.lz4s", "notes.txt"])
+            .unwrap()
+            .warnings
+            .is_empty());
+        let warnings = plan(&["--rm", "-c", "a"]).unwrap().warnings;
+        assert!(warnings[0].contains("stdout are kept"), "{warnings:?}");
     }
 
     #[test]
