@@ -22,12 +22,6 @@ use crate::options;
 /// Compressed bytes are read from the file in pieces of at most this size.
 const READ_SIZE: usize = 64 * 1024;
 
-/// With worker threads, `write` hands the encoder at most this much of its
-/// data at a time (or a page, if larger): all of it may be taken at once,
-/// and a mutable input is copied for the work without the GIL one piece at
-/// a time, so memory stays bounded whatever the input's size.
-const THREADED_PIECE: usize = 1 << 20;
-
 /// The settings of `lz4_stream.open`, as the Python class passes them to
 /// both the reader and the writer: (strategy, buffer_size, store_comp_size,
 /// dictionary, compression_mode, acceleration, compression_level, end_marker).
@@ -427,12 +421,6 @@ impl FileWriter {
         let page = self.encoder.config().get_buffer_size();
         // With worker threads `push` may wait for a block: never with the GIL.
         let threaded = self.encoder.config().get_workers() != 1;
-        // Without workers `push` takes at most a page.
-        let piece = if threaded {
-            THREADED_PIECE.max(page)
-        } else {
-            page
-        };
         let mut done = 0;
         while done < data.len() {
             if let Err(err) = self.drain(py) {
@@ -444,7 +432,11 @@ impl FileWriter {
                     err
                 });
             }
-            let range = done..data.len().min(done + piece);
+            // `push` takes at most a page, so a mutable input is copied for
+            // the work without the GIL (gil.rs) a page at a time: memory stays
+            // bounded whatever its size, and each byte is copied once or
+            // twice (again if the page being filled took only part of it).
+            let range = done..data.len().min(done + page);
             let input = if threaded {
                 data.for_detached_work(range)
             } else {

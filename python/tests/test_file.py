@@ -434,3 +434,26 @@ def test_readinto_a_read_only_buffer_is_a_type_error(path):
         with pytest.raises(TypeError, match="read-write"):
             f.readinto(b"xyz")
         assert f.read() == b"abc"
+
+
+def test_tell_takes_its_turn_too(tmp_path):
+    import threading
+
+    errors = []
+    with lz4_stream.open(tmp_path / "t.lz4s", "wb", buffer_size=16384) as f:
+
+        def write():
+            try:
+                for _ in range(100):
+                    f.write(os.urandom(65536))
+            except BaseException as err:  # reported below
+                errors.append(err)
+
+        thread = threading.Thread(target=write)
+        thread.start()
+        positions = []
+        while thread.is_alive():
+            positions.append(f.tell())
+        thread.join()
+    assert errors == []
+    assert positions == sorted(positions) and positions[-1] <= 100 * 65536

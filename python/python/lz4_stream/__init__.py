@@ -279,8 +279,9 @@ class LZ4StreamFile(io.BufferedIOBase):
 
     def tell(self):
         """Uncompressed bytes read or written so far."""
-        self._check_open()
-        return (self._reader or self._writer).tell()
+        with self._lock:
+            self._check_open()
+            return (self._reader or self._writer).tell()
 
     def __repr__(self):
         state = "closed" if self.closed else self._mode
