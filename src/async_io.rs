@@ -306,17 +306,21 @@ macro_rules! async_writer {
             /// When every worker has two jobs (runs of pages of about
             /// 256 KiB), or `poll_flush` and shutdown need the last blocks,
             /// the poll waits for the next job's blocks — at most one job's
-            /// compression, about as long as compressing its pages inline
-            /// would take (a few hundred microseconds in the default mode,
-            /// tens of milliseconds at HC-12). Dropping the writer joins
+            /// compression per wait, about as long as compressing its pages
+            /// inline would take (a few hundred microseconds in the default
+            /// mode, tens of milliseconds at HC-12); `poll_flush` and
+            /// shutdown, with a `W` that is always ready, wait for every job
+            /// in flight in turn without yielding. Dropping the writer joins
             /// the threads.
             ///
             /// **Dropping an unfinished writer cannot write the end of the
-            /// stream** (`Drop` cannot wait for `W`): the last partial page
-            /// (with workers, also the pages not yet compressed and written,
-            /// up to two jobs per worker and the job being filled) is lost
-            /// and the stream ends at the last block written, which a reader
-            /// cannot tell from a complete stream. Always call
+            /// stream** (`Drop` cannot wait for `W`): the last partial page,
+            /// and the block of the last full page (written only at the start
+            /// of the next write, flush or finish; with workers, also the
+            /// pages not yet compressed and written, up to two jobs per
+            /// worker and the job being filled), are lost and the stream
+            /// ends at the last block written, which a reader cannot tell
+            /// from a complete stream. Always call
             #[doc = concat!("[`finish`](Self::finish) or shut the writer down (`", stringify!($shutdown), "`).")]
             ///
             /// ```
