@@ -47,7 +47,7 @@ Exit status: 0 on success, 1 on a runtime error (unreadable, corrupt or
 truncated input, an existing output file without -f, a write failure, a FILE
 without .lz4s to decompress and no -o or -c; the other FILEs are still
 processed), 2 on a usage error (bad option, invalid page size for the prefix
-width).";
+width), 130 when interrupted (SIGINT, SIGTERM or SIGHUP).";
 
 const COMPRESS_EXAMPLES: &str = "\
 Examples:
