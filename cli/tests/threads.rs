@@ -20,10 +20,13 @@ fn threads_select_the_parallel_writer() {
     let dir = Dir::new();
     let data = sample("text", 600_000, 4);
     dir.write("data", &data);
+    // Level 2: from level 3 up the parallel blocks are the single-threaded
+    // ones, which would not tell whether -T was heeded.
     let config = StreamConfig::default()
         .buffer_size(16_384)
-        .mode(CompressionMode::High { level: 4 });
+        .mode(CompressionMode::High { level: 2 });
     let parallel = compress_with(&data, config.clone().workers(2));
+    assert_ne!(parallel, compress_with(&data, config.clone()));
     for threads in ["2", "3", "8"] {
         for flag in ["-T", "--threads"] {
             dir.run(
@@ -32,7 +35,7 @@ fn threads_select_the_parallel_writer() {
                     "-f",
                     "-B",
                     "16K",
-                    "-4",
+                    "-2",
                     flag,
                     threads,
                     "data",
@@ -51,7 +54,7 @@ fn threads_select_the_parallel_writer() {
     assert_eq!(out, data);
     // From stdin to stdout, on every core.
     let run = dir
-        .run(&["compress", "-B", "16K", "-4", "-T", "0", "-", "-"], &data)
+        .run(&["compress", "-B", "16K", "-2", "-T", "0", "-", "-"], &data)
         .ok();
     let one_per_core = compress_with(&data, config.workers(0));
     assert_eq!(run.stdout, one_per_core);
