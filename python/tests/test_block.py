@@ -312,13 +312,21 @@ def test_mutable_inputs_are_copied_and_the_gil_still_released(kind):
 
 
 def test_input_written_by_another_thread_meanwhile_stays_a_valid_stream():
-    chunk = bytearray(varied_data(8 << 20))
+    original = varied_data(8 << 20)
+    chunk = bytearray(original)
     compressor = lz4_stream.LZ4StreamCompressor("double_buffer", len(chunk), store_comp_size=0)
     stop = threading.Event()
+    marks = len(chunk[::4096])
+    passes = []
 
     def scribble():
+        # Every pass writes a new value into every 4096th byte: a block made
+        # from the bytes as they changed would mix values.
+        value = 0
         while not stop.is_set():
-            chunk[::4096] = bytes(len(chunk[::4096]))
+            value = value % 255 + 1
+            chunk[::4096] = bytes([value]) * marks
+            passes.append(value)
 
     writer = threading.Thread(target=scribble)
     writer.start()
@@ -328,8 +336,15 @@ def test_input_written_by_another_thread_meanwhile_stays_a_valid_stream():
         stop.set()
         writer.join()
     decompressor = lz4_stream.LZ4StreamDecompressor("double_buffer", len(chunk), store_comp_size=0)
+    assert len(passes) > 8
+    unmarked = bytearray(original)
+    unmarked[::4096] = bytes(marks)
     for block in blocks:
-        assert len(decompressor.decompress(block)) == len(chunk)
+        out = bytearray(decompressor.decompress(block))
+        # One snapshot: a single value at every mark, the rest untouched.
+        assert len(set(out[::4096])) == 1
+        out[::4096] = bytes(marks)
+        assert out == unmarked
 
 
 def test_classes_can_be_subclassed(text_data):

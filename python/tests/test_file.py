@@ -181,14 +181,18 @@ def test_truncated_file_raises_never_a_short_read(path):
     with lz4_stream.open(path, "wb", buffer_size=4096) as f:
         f.write(data)
     stream = path.read_bytes()
-    boundaries, offset = {0}, 0
+    # Where each block ends, and how much data the blocks before hold.
+    decoded_at, offset = {0: 0}, 0
     while offset < len(stream):
         offset += 4 + int.from_bytes(stream[offset : offset + 4], "little")
-        boundaries.add(offset)
-    for cut in range(0, len(stream), 97):
+        decoded_at[offset] = min(len(data), 4096 * len(decoded_at))
+    near = {b + d for b in decoded_at for d in (-2, -1, 1, 2)}
+    cuts = sorted(({c for c in near if 0 < c < len(stream)} | set(decoded_at) | set(range(0, len(stream), 97))))
+    for cut in cuts:
         with lz4_stream.open(io.BytesIO(stream[:cut]), buffer_size=4096) as f:
-            if cut in boundaries:
-                assert data.startswith(f.read())
+            if cut in decoded_at:
+                # A cut between blocks cannot be told from the end.
+                assert f.read() == data[: decoded_at[cut]]
             else:
                 with pytest.raises(EOFError):
                     f.read()
