@@ -187,16 +187,13 @@ fn inherited_ignored_signals() -> u64 {
 fn run_job(plan: &Plan, job: &Job) -> Result<(), Failure> {
     // A missing input is said first, as gzip does.
     let input = Input::open(job.input.as_deref())?;
-    if let Destination::Unnamed(message) = &job.output {
-        return Err(Failure::Runtime(message.clone()));
-    }
     let input_name = input.name().to_string();
     let input_size = input.regular_file().map(|m| m.len());
     let output = match &job.output {
         Destination::Stdout => Output::stdout(),
         Destination::Discard => Output::discard(),
         Destination::File(path) => Output::file(path, plan.force, &input)?,
-        Destination::Unnamed(_) => unreachable!("refused above"),
+        Destination::Unnamed(message) => return Err(Failure::Runtime(message.clone())),
     };
     let label = match job.output {
         Destination::Discard => input_name.clone(),
