@@ -23,14 +23,18 @@ pub const MAX_LEVEL: u8 = 12;
 pub const MAX_WORKERS: usize = 256;
 
 /// Worst-case compressed size of `input_len` bytes (liblz4's `LZ4_compressBound`):
-/// `n + n / 255 + 16`.
+/// `n + n / 255 + 16`, or `usize::MAX` where that does not fit (no valid page
+/// comes near: they stop at [`MAX_BUFFER_SIZE`]).
 ///
 /// A size prefix above `compress_bound(buffer_size)` can only come from a corrupt
 /// stream, so readers reject it before reading or allocating anything.
 ///
 /// ```
 /// assert_eq!(lz4_stream::compress_bound(65_536), 65_536 + 257 + 16);
+/// assert_eq!(lz4_stream::compress_bound(usize::MAX), usize::MAX);
+/// let unchecked = lz4_stream::StreamConfig::default().buffer_size(usize::MAX);
+/// assert_eq!(unchecked.max_block_size(), usize::MAX);
 /// ```
 pub const fn compress_bound(input_len: usize) -> usize {
-    input_len + input_len / 255 + 16
+    input_len.saturating_add(input_len / 255).saturating_add(16)
 }
