@@ -11,7 +11,7 @@ use std::ffi::OsString;
 use std::fs::{self, File, Metadata};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use tempfile::NamedTempFile;
 
@@ -20,23 +20,35 @@ use crate::Failure;
 /// The temporary file being written, if any, so that the interrupt handler
 /// can delete it: a process ended by a signal runs no destructors. After a
 /// failed run the path may name a file its `NamedTempFile` already deleted,
-/// which `remove_pending` tolerates.
+/// which `remove_pending_and_exit` tolerates.
 static PENDING: Mutex<Option<PathBuf>> = Mutex::new(None);
 
-fn set_pending(path: Option<PathBuf>) {
+fn pending() -> MutexGuard<'static, Option<PathBuf>> {
     // A poisoned lock only means a panic elsewhere; the path is still valid.
-    *PENDING.lock().unwrap_or_else(|e| e.into_inner()) = path;
+    PENDING.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Deletes the temporary file of an interrupted run. Called from the signal
-/// handler's thread just before the process exits.
-pub fn remove_pending() {
-    let pending = PENDING.lock().unwrap_or_else(|e| e.into_inner()).take();
-    if let Some(path) = pending {
+/// Creates a temporary file with `builder` in `dir` and registers it for the
+/// signal handler under one hold of the lock, so that no signal can come
+/// between the two and leave the file behind.
+fn create_pending(builder: &tempfile::Builder, dir: &Path) -> io::Result<NamedTempFile> {
+    let mut pending = pending();
+    let temp = builder.tempfile_in(dir)?;
+    *pending = Some(temp.path().to_path_buf());
+    Ok(temp)
+}
+
+/// Deletes the temporary file of an interrupted run and exits with `code`,
+/// from the signal handler's thread. The lock is held until the process
+/// ends, so the main thread cannot start another temporary file meanwhile.
+pub fn remove_pending_and_exit(code: i32) -> ! {
+    let pending = pending();
+    if let Some(path) = pending.as_ref() {
         // It may already have been renamed into place (the run finished as
         // the signal came); then there is nothing to remove.
         let _ = fs::remove_file(path);
     }
+    std::process::exit(code)
 }
 
 /// Symlinks followed before giving up, as Linux's `ELOOP` limit.
@@ -247,13 +259,12 @@ impl Output {
             use std::os::unix::fs::PermissionsExt;
             builder.permissions(fs::Permissions::from_mode(0o666));
         }
-        let temp = builder.tempfile_in(dir).map_err(|err| {
+        let temp = create_pending(&builder, dir).map_err(|err| {
             Failure::Runtime(format!(
                 "{name}: cannot create a temporary file in {}: {err}",
                 dir.display()
             ))
         })?;
-        set_pending(Some(temp.path().to_path_buf()));
         Ok(Output {
             sink: Sink::Replace(Box::new(Replacement {
                 temp,
@@ -316,7 +327,7 @@ impl Output {
         } else {
             temp.persist_noclobber(&path)
         };
-        set_pending(None);
+        *pending() = None;
         match result {
             Ok(_) => Ok(()),
             Err(err) if err.error.kind() == io::ErrorKind::AlreadyExists && !force => {

@@ -142,6 +142,7 @@ fn check_terminals(plan: &Plan) -> Result<(), Failure> {
 /// Removes the temporary output and exits with status 130 on SIGINT,
 /// SIGTERM or SIGHUP (the handler runs on its own thread), except for those
 /// the parent made lz4s ignore (`nohup`): they stay ignored, as with gzip.
+/// Which those are, Linux says in /proc; elsewhere all three are handled.
 #[cfg(unix)]
 fn remove_output_on_signals() {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
@@ -155,8 +156,7 @@ fn remove_output_on_signals() {
     };
     std::thread::spawn(move || {
         if signals.forever().next().is_some() {
-            files::remove_pending();
-            std::process::exit(130);
+            files::remove_pending_and_exit(130);
         }
     });
 }
@@ -164,8 +164,7 @@ fn remove_output_on_signals() {
 #[cfg(not(unix))]
 fn remove_output_on_signals() {
     let _ = ctrlc::set_handler(|| {
-        files::remove_pending();
-        std::process::exit(130);
+        files::remove_pending_and_exit(130);
     });
 }
 
