@@ -317,6 +317,9 @@ def test_input_written_by_another_thread_meanwhile_stays_a_valid_stream():
     compressor = lz4_stream.LZ4StreamCompressor("double_buffer", len(chunk), store_comp_size=0)
     stop = threading.Event()
     marks = len(chunk[::4096])
+    # Uniform before the thread starts, so that a copy made before its
+    # first pass is one snapshot too.
+    chunk[::4096] = bytes(marks)
     passes = []
 
     def scribble():
