@@ -306,6 +306,20 @@ struct Trickle {
     calls: usize,
 }
 
+impl Trickle {
+    /// `data` in reads of at most `step` bytes, every `fail_every`-th read
+    /// failing with `WouldBlock`.
+    fn new(data: Vec<u8>, step: usize, fail_every: usize) -> Self {
+        Trickle {
+            data,
+            pos: 0,
+            step,
+            fail_every,
+            calls: 0,
+        }
+    }
+}
+
 impl Read for Trickle {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         self.calls += 1;
@@ -329,13 +343,7 @@ fn read_to_end_resumes_after_errors_anywhere() {
     let config = StreamConfig::default()
         .buffer_size(8192)
         .dictionary(&data[300_000..380_000]);
-    let source = Trickle {
-        data: common::compress(&config, &data),
-        pos: 0,
-        step: 8000,
-        fail_every: 50,
-        calls: 0,
-    };
+    let source = Trickle::new(common::compress(&config, &data), 8000, 50);
     let before = common::sample("random", 70_000, 22);
     let mut out = before.clone();
     let mut reader = Lz4StreamReader::with_config(source, config).unwrap();
@@ -369,13 +377,7 @@ fn read_to_string_resumes_after_errors_inside_characters() {
     // Small steps cut characters while the output goes through the window;
     // large ones, past 64 KiB of a call, while it is decoded onto the string.
     for (step, fail_every) in [(1, 2), (7, 2), (1000, 3), (3001, 40)] {
-        let source = Trickle {
-            data: stream.clone(),
-            pos: 0,
-            step,
-            fail_every,
-            calls: 0,
-        };
+        let source = Trickle::new(stream.clone(), step, fail_every);
         let mut reader = Lz4StreamReader::with_config(source, config.clone()).unwrap();
         let mut out = String::from("before ");
         let mut errors = 0;
@@ -403,13 +405,7 @@ fn read_to_string_reports_invalid_utf8_even_when_the_source_failed_too() {
     let config = StreamConfig::default().buffer_size(4096);
     let stream = common::compress(&config, &bytes);
     for (step, fail_every) in [(1000, 3), (3001, 40), (50_000, 2)] {
-        let source = Trickle {
-            data: stream.clone(),
-            pos: 0,
-            step,
-            fail_every,
-            calls: 0,
-        };
+        let source = Trickle::new(stream.clone(), step, fail_every);
         let mut reader = Lz4StreamReader::with_config(source, config.clone()).unwrap();
         let mut out = String::new();
         let err = loop {
