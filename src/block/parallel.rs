@@ -178,9 +178,10 @@ pub(crate) struct ParallelCompressor {
     /// mutex only to keep the engine `Sync` (a receiver is not); `&mut self`
     /// reaches it without locking.
     results: Mutex<Receiver<Done>>,
-    /// A sender for the next worker spawned; dropped once all are running,
-    /// so that a queue no worker serves any more reads as disconnected
-    /// instead of hanging.
+    /// A sender for the next worker spawned; dropped once all are running
+    /// (or when not one could be started), so that a queue no worker serves
+    /// any more reads as disconnected instead of hanging, and no more
+    /// threads are tried.
     result_sender: Option<Sender<Done>>,
     threads: Vec<JoinHandle<()>>,
     /// Threads to run at most.
@@ -498,10 +499,7 @@ impl ParallelCompressor {
 
     /// Starts another worker if every running one has a job already.
     fn ensure_worker(&mut self) {
-        if self.inline.is_some()
-            || self.threads.len() >= self.workers
-            || self.threads.len() > self.in_flight()
-        {
+        if self.threads.len() >= self.workers || self.threads.len() > self.in_flight() {
             return;
         }
         let Some(results) = self.result_sender.clone() else {
@@ -511,13 +509,15 @@ impl ParallelCompressor {
             Ok(handle) => self.threads.push(handle),
             // Carry on with the threads there are.
             Err(_) if !self.threads.is_empty() => self.workers = self.threads.len(),
-            // Not one: the jobs are compressed here, one at a time.
+            // Not one: the jobs are compressed here, one at a time, and no
+            // thread is tried again (no sender for one).
             Err(_) => {
                 self.inline = Some(Box::new(new_encoder(&self.shared)));
                 self.workers = 1;
+                self.result_sender = None;
             }
         }
-        if self.threads.len() == self.workers || self.inline.is_some() {
+        if self.threads.len() == self.workers {
             self.result_sender = None;
         }
     }
