@@ -645,6 +645,21 @@ fn copy_long_literals(input: &[u8], ip: usize, buf: &mut [u8], op: usize, len: u
         buf[op..op + len].copy_from_slice(&input[ip..ip + len]);
         return;
     }
+    // Runs of up to 64 bytes (most long runs in executables) as one fixed
+    // copy, when both sides have room for it, rather than a loop whose exit
+    // the processor mispredicts for every run of a length unlike the last:
+    // 11 % fewer mispredicted branches in the decoder on executables at
+    // 64 KiB pages (callgrind's model), and `fill_buf` there 1.006x -> 1.034x
+    // of liblz4's loop (means of four processes in alternation).
+    if len <= 2 * CHUNK {
+        if let (Some(src), Some(dst)) = (
+            input.get(ip..ip + 2 * CHUNK),
+            buf.get_mut(op..op + 2 * CHUNK),
+        ) {
+            dst.copy_from_slice(src);
+            return;
+        }
+    }
     // Bounded once: each chunk then lies inside both (`done < len`).
     let src = &input[ip..ip + len + CHUNK];
     let dst = &mut buf[op..op + len + CHUNK];
