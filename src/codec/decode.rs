@@ -678,6 +678,23 @@ fn copy_match_wild(buf: &mut [u8], src: usize, op: usize, len: usize) {
     let offset = op - src;
     let end = op + len + CHUNK;
     if offset >= 32 {
+        // Matches of up to 64 bytes (most long ones in text and markup) as
+        // two fixed chunks, where the room allows, rather than the loop,
+        // whose exit the processor mispredicts for a match of another length
+        // than the last: 14-22 % fewer mispredicted branches in the decoder on
+        // HTML, JSON, prose and Python source at 64 KiB pages (callgrind's
+        // model), for 1-1.5 % more instructions; see the README ("Where the
+        // instructions go").
+        if len <= 2 * CHUNK {
+            if let Some(span) = buf.get_mut(src..op + 2 * CHUNK) {
+                let mut chunk = [0u8; CHUNK];
+                chunk.copy_from_slice(&span[..CHUNK]);
+                span[offset..offset + CHUNK].copy_from_slice(&chunk);
+                chunk.copy_from_slice(&span[CHUNK..2 * CHUNK]);
+                span[offset + CHUNK..offset + 2 * CHUNK].copy_from_slice(&chunk);
+                return;
+            }
+        }
         copy_forward::<32>(buf, src, offset, end);
     } else if offset >= 16 {
         copy_forward::<16>(buf, src, offset, end);
