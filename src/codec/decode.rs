@@ -637,8 +637,10 @@ fn copy_literals(input: &[u8], ip: usize, buf: &mut [u8], op: usize, len: usize)
 }
 
 /// Copies `len` literals from `input[ip..]` to `buf[op..]`, where both have at
-/// least [`CHUNK`] bytes to spare after the run: in 32-byte chunks, or with one
-/// exact copy for long runs, where `memcpy` is faster.
+/// least [`CHUNK`] bytes to spare after the run: one 64-byte copy for runs of
+/// up to 64 bytes where both hold that much (any of `buf` after the output is
+/// free), else 32-byte chunks, or one exact copy for long runs, where `memcpy`
+/// is faster.
 #[inline(always)]
 fn copy_long_literals(input: &[u8], ip: usize, buf: &mut [u8], op: usize, len: usize) {
     if len > LONG_LITERALS {
@@ -672,7 +674,8 @@ fn copy_long_literals(input: &[u8], ip: usize, buf: &mut [u8], op: usize, len: u
 
 /// Copies a match of `len` bytes from `buf[src..]` to `buf[op..]` (`src < op`;
 /// the two overlap when `op - src < len`), writing up to [`CHUNK`] - 1 bytes
-/// past `op + len`; `op + len + CHUNK <= buf.len()`.
+/// past `op + len`, or up to `op + 2 * CHUNK` where `buf` holds that (any of
+/// `buf` after the output is free); `op + len + CHUNK <= buf.len()`.
 #[inline(always)]
 fn copy_match_wild(buf: &mut [u8], src: usize, op: usize, len: usize) {
     let offset = op - src;
