@@ -5,7 +5,7 @@
 //! copy inside that buffer, whether it reaches into the previous block, the
 //! dictionary or the block itself. Each sequence is validated once, before any
 //! byte of it is copied; the copies themselves then use fixed-size chunks
-//! (16 or 32 bytes) that may write a little past the sequence's end into free
+//! (16 to 64 bytes) that may write a little past the sequence's end into free
 //! space, which later sequences overwrite — the "wild copy" of liblz4, done
 //! with bounds-checked slices.
 //!
@@ -300,8 +300,8 @@ fn fast_loop(
     mut op: usize,
     limit: usize,
 ) -> (usize, usize) {
-    // Nothing at or past `limit` is written here: every copy stays
-    // `FAST_OUT - CHUNK` or more before it.
+    // Nothing at or past `limit` is written here: `buf` is cut there, and
+    // the fixed-size copies check that they fit it.
     let buf_len = limit.min(buf.len());
     let buf = &mut buf[..buf_len];
     let mut rest = &input[ip..];
