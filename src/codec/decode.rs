@@ -912,6 +912,44 @@ mod tests {
         }
     }
 
+    /// The fixed 64-byte copies: literal runs and matches (offsets of 32 and
+    /// more, overlapping ones included) around 64 bytes, with no room to
+    /// spare and with some, each followed by a sequence that overwrites what
+    /// they wrote past their end.
+    #[test]
+    fn fixed_copies_around_64_bytes() {
+        let history: Vec<u8> = (0..200u32).map(|i| (i * 89 % 251) as u8).collect();
+        let text: Vec<u8> = (0..70u8).map(|i| b'A' + i % 58).collect();
+        for offset in [32usize, 33, 40, 47, 63, 64, 65, 90] {
+            for len in [4usize, 18, 19, 31, 32, 33, 47, 63, 64, 65, 66] {
+                for run in [0usize, 1, 15, 16, 17, 20, 33, 63, 64, 65] {
+                    let literals = &text[..run];
+                    let block = Block::default()
+                        .seq(literals, offset as u16, len)
+                        .seq(b"q", 7, 5)
+                        .last(tail());
+                    let mut expected = reference(&history, literals, offset, len);
+                    expected.push(b'q');
+                    let mut all = history.clone();
+                    all.extend_from_slice(&expected);
+                    for _ in 0..5 {
+                        all.push(all[all.len() - 7]);
+                    }
+                    expected = all[history.len()..].to_vec();
+                    expected.extend_from_slice(tail());
+                    for (extra, margin) in [(0, 0), (0, 10), (30, 40), (0, 64), (30, 100)] {
+                        let page = expected.len() + extra;
+                        let out = decode(&block, &history, page, margin).unwrap();
+                        assert_eq!(
+                            out, expected,
+                            "offset {offset} len {len} literals {run} page +{extra} margin {margin}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn matches_into_the_history_and_across_its_end() {
         let history: Vec<u8> = (0..70_000u32).map(|i| (i % 251) as u8).collect();
