@@ -647,12 +647,12 @@ fn copy_long_literals(input: &[u8], ip: usize, buf: &mut [u8], op: usize, len: u
         buf[op..op + len].copy_from_slice(&input[ip..ip + len]);
         return;
     }
-    // Runs of up to 64 bytes (most long runs in executables) as one fixed
-    // copy, when both sides have room for it, rather than a loop whose exit
-    // the processor mispredicts for every run of a length unlike the last:
-    // 11 % fewer mispredicted branches in the decoder on executables at
-    // 64 KiB pages (callgrind's model), and `fill_buf` there 1.006x -> 1.034x
-    // of liblz4's loop (means of four processes in alternation).
+    // Runs of up to 64 bytes as one fixed copy, when both sides have room
+    // for it, rather than a loop whose exit the processor mispredicts for
+    // every run of a length unlike the last: 11 % fewer mispredicted
+    // branches in the decoder on executables at 64 KiB pages (callgrind's
+    // model), and `fill_buf` there 1.006x -> 1.034x of liblz4's loop (means
+    // of four processes in alternation).
     if len <= 2 * CHUNK {
         if let (Some(src), Some(dst)) = (
             input.get(ip..ip + 2 * CHUNK),
@@ -681,13 +681,12 @@ fn copy_match_wild(buf: &mut [u8], src: usize, op: usize, len: usize) {
     let offset = op - src;
     let end = op + len + CHUNK;
     if offset >= 32 {
-        // Matches of up to 64 bytes (most long ones in text and markup) as
-        // two fixed chunks, where the room allows, rather than the loop,
-        // whose exit the processor mispredicts for a match of another length
-        // than the last: 14-22 % fewer mispredicted branches in the decoder on
-        // HTML, JSON, prose and Python source at 64 KiB pages (callgrind's
-        // model), for 1-1.5 % more instructions; see the README ("Where the
-        // instructions go").
+        // Matches of up to 64 bytes as two fixed chunks, where the room
+        // allows, rather than the loop, whose exit the processor mispredicts
+        // for a match of another length than the last: 14-22 % fewer
+        // mispredicted branches in the decoder on HTML, JSON, prose and
+        // Python source at 64 KiB pages (callgrind's model), for 1-1.5 % more
+        // instructions; see the README ("Where the instructions go").
         if len <= 2 * CHUNK {
             if let Some(span) = buf.get_mut(src..op + 2 * CHUNK) {
                 let mut chunk = [0u8; CHUNK];
