@@ -625,8 +625,7 @@ fn read_length(input: &[u8], ip: &mut usize) -> Result<usize, BlockError> {
 #[inline(always)]
 fn copy_literals(input: &[u8], ip: usize, buf: &mut [u8], op: usize, len: usize) {
     if len <= 16 {
-        if let (Some(src), Some(dst)) = (input.get(ip..ip + 16), buf.get_mut(op..op + 16)) {
-            dst.copy_from_slice(src);
+        if copy_fixed::<16>(input, ip, buf, op) {
             return;
         }
     } else if len <= 256 && input.len() - ip >= len + CHUNK && buf.len() - op >= len + CHUNK {
@@ -634,6 +633,20 @@ fn copy_literals(input: &[u8], ip: usize, buf: &mut [u8], op: usize, len: usize)
         return;
     }
     buf[op..op + len].copy_from_slice(&input[ip..ip + len]);
+}
+
+/// Copies `N` bytes from `input[ip..]` to `buf[op..]` if both hold them (a
+/// literal run of at most `N` bytes, and whatever follows it, into free
+/// space); returns whether it did.
+#[inline(always)]
+fn copy_fixed<const N: usize>(input: &[u8], ip: usize, buf: &mut [u8], op: usize) -> bool {
+    match (input.get(ip..ip + N), buf.get_mut(op..op + N)) {
+        (Some(src), Some(dst)) => {
+            dst.copy_from_slice(src);
+            true
+        }
+        _ => false,
+    }
 }
 
 /// Copies `len` literals from `input[ip..]` to `buf[op..]`, where both have at
@@ -653,14 +666,8 @@ fn copy_long_literals(input: &[u8], ip: usize, buf: &mut [u8], op: usize, len: u
     // branches in the decoder on executables at 64 KiB pages (callgrind's
     // model), and `fill_buf` there 1.006x -> 1.034x of liblz4's loop (means
     // of four processes in alternation).
-    if len <= 2 * CHUNK {
-        if let (Some(src), Some(dst)) = (
-            input.get(ip..ip + 2 * CHUNK),
-            buf.get_mut(op..op + 2 * CHUNK),
-        ) {
-            dst.copy_from_slice(src);
-            return;
-        }
+    if len <= 2 * CHUNK && copy_fixed::<{ 2 * CHUNK }>(input, ip, buf, op) {
+        return;
     }
     // Bounded once: each chunk then lies inside both (`done < len`).
     let src = &input[ip..ip + len + CHUNK];
