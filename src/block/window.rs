@@ -5,14 +5,17 @@
 //! When the free room runs out, the history moves to the front. Wrapping
 //! instead, as liblz4's ring-buffer decoder does (output starts again at the
 //! front while the last lap's tail stays where it is, and the matches that
-//! reach back into that tail are copied from there), measured slower: each
-//! such match leaves the decoder's fast loop, and in the block after a wrap
-//! they are many. `fill_buf`/`consume` against liblz4's loop, thread CPU
-//! time, processes of each build in alternation: rustdoc HTML at 64 KiB
-//! pages 1.01x-1.07x moving, 0.96x-0.98x wrapping; JSON at 8 KiB 1.09x-1.15x
-//! and 1.10x-1.11x; executables at 64 KiB 1.00x on average both ways. (The
-//! instruction counts said the opposite, 3-7 % fewer wrapping: valgrind
-//! counts the move's `rep movsb` once per byte.)
+//! reach back into that tail are copied from there), measured slower, twice.
+//! With those matches left to the decoder's general code (`fill_buf`/
+//! `consume` against liblz4's loop, thread CPU time, processes of each build
+//! in alternation): rustdoc HTML at 64 KiB pages 1.01x-1.07x moving,
+//! 0.96x-0.98x wrapping; JSON at 8 KiB 1.09x-1.15x and 1.10x-1.11x;
+//! executables at 64 KiB 1.00x on average both ways. With them copied inside
+//! the fast loop: executables at 64 KiB 1.006x-1.023x moving, 0.980x-1.000x
+//! wrapping. The test that tells those matches apart is mispredicted all
+//! through the first 64 KiB after a wrap, which costs more than one 64 KiB
+//! move. (The instruction counts said the opposite, 3-7 % fewer wrapping:
+//! valgrind counts the move's `rep movsb` once per byte.)
 
 use std::fmt;
 use std::ops::Range;
