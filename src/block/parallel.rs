@@ -30,10 +30,9 @@
 //! with none it compresses each job itself, on the caller's thread, as a
 //! worker would: the same blocks, nothing accepted lost, no error for what
 //! is only a lack of parallelism. A panic while compressing is caught in the
-//! worker and
-//! reported for that block as [`Error::WorkerPanicked`], in stream order,
-//! after every block before it. Dropping the engine skips the jobs still
-//! queued, closes the queue and joins every thread.
+//! worker and reported for that block as [`Error::WorkerPanicked`], in stream
+//! order, after every block before it. Dropping the engine skips the jobs
+//! still queued, closes the queue and joins every thread.
 
 use std::collections::VecDeque;
 use std::fmt;
