@@ -118,6 +118,10 @@ pub(crate) trait Bytes<'a>: Copy {
     /// The window as one slice (history, then the chunk being compressed),
     /// where it is one.
     fn contiguous(self) -> Option<&'a [u8]>;
+    /// Whether any index reads some byte of the buffer (masked to it)
+    /// rather than panicking outside the window: a finder may then read a
+    /// candidate's bytes before it knows the candidate is in the window.
+    const READS_ANY_INDEX: bool = false;
     /// Where literals are copied from.
     type Literals: LiteralSource<'a>;
     /// The chunk (at least), for copying literals.
@@ -215,6 +219,7 @@ impl<'a, const VIEW: usize> Masked<'a, VIEW> {
 }
 
 impl<'a, const VIEW: usize> Bytes<'a> for Masked<'a, VIEW> {
+    const READS_ANY_INDEX: bool = true;
     #[inline(always)]
     fn contiguous(self) -> Option<&'a [u8]> {
         Some(self.data())

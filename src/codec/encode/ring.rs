@@ -106,6 +106,7 @@ fn mask(i: usize) -> usize {
 }
 
 impl<'a> Bytes<'a> for RingView<'a> {
+    const READS_ANY_INDEX: bool = true;
     #[inline(always)]
     fn contiguous(self) -> Option<&'a [u8]> {
         None
