@@ -242,18 +242,32 @@ impl HcTables {
                     const TRIGGER: u32 = 4;
                     let mut distance = 1u32;
                     let end = longest - MIN_MATCH + 1;
-                    let mut step: usize;
                     let mut accel = 1u32 << TRIGGER;
                     let mut pos = 0usize;
-                    while pos < end {
-                        let candidate = self.next_in_chain(match_abs + pos as u32);
-                        step = (accel >> TRIGGER) as usize;
-                        accel += 1;
-                        if candidate > distance {
-                            distance = candidate;
-                            chain_pos = pos as u32;
-                            accel = 1 << TRIGGER;
-                        }
+                    // The positions whose chain steps no further than the
+                    // best so far are passed over in a loop of their own,
+                    // which a better one leaves: as one loop, the compiler
+                    // made the update conditional moves, which put the
+                    // comparison on the path from one chain read to the
+                    // next (`pos` waited on `accel`, `accel` on the read),
+                    // and HC-12 ran at 0.92x of liblz4 on JSON in 512-byte
+                    // ring pages with 19 % fewer instructions.
+                    'scan: loop {
+                        let candidate = loop {
+                            if pos >= end {
+                                break 'scan;
+                            }
+                            let candidate = self.next_in_chain(match_abs + pos as u32);
+                            if candidate > distance {
+                                break candidate;
+                            }
+                            pos += (accel >> TRIGGER) as usize;
+                            accel += 1;
+                        };
+                        let step = (accel >> TRIGGER) as usize;
+                        distance = candidate;
+                        chain_pos = pos as u32;
+                        accel = 1 << TRIGGER;
                         pos += step;
                     }
                     if distance > 1 {
