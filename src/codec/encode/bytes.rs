@@ -112,8 +112,10 @@ impl<'a> LiteralSource<'a> for Literals<'a> {
 }
 
 /// The window's bytes as the match finders read them. Every index read
-/// lies inside the window (the finder's logic ensures it): a slice panics
-/// otherwise, a [`Masked`] view reads some other byte of its buffer.
+/// lies inside the window (the finder's logic ensures it), except where a
+/// view says it reads any index ([`Bytes::READS_ANY_INDEX`]) and a finder
+/// reads a candidate before testing it: a slice panics outside the window,
+/// a [`Masked`] view (and the ring's) reads some other byte of its buffer.
 pub(crate) trait Bytes<'a>: Copy {
     /// The window as one slice (history, then the chunk being compressed),
     /// where it is one.
