@@ -250,8 +250,8 @@ impl HcTables {
                     // made the update conditional moves, which put the
                     // comparison on the path from one chain read to the
                     // next (`pos` waited on `accel`, `accel` on the read),
-                    // and HC-12 ran at 0.92x-0.95x of liblz4 on JSON in 512-byte
-                    // ring pages with 19 % fewer instructions.
+                    // and HC-12 ran at 0.92x-0.95x of liblz4 on JSON in
+                    // 512-byte ring pages with 19 % fewer instructions.
                     'scan: loop {
                         let candidate = loop {
                             if pos >= end {
