@@ -247,10 +247,11 @@ impl FastTable {
         out: &mut [u8],
     ) -> Option<usize> {
         let reach = Reach::of(src.len(), start, low);
-        // Absolute positions are read over the window's slice. Every window
-        // this finder is given is one (the ring of `ring.rs` is the mid
-        // finder's); over any other the window-index loops below would still
-        // keep every rule, each candidate's bytes being compared.
+        // Absolute positions are read over the window's slice: the encoder
+        // gives this finder the ring of `ring.rs` (not one slice) only with
+        // window indices (see `Encoder::starting_at`); over any other the
+        // window-index loops below would still keep every rule, each
+        // candidate's bytes being compared.
         debug_assert!(!self.absolute || src.contiguous().is_some());
         let Some(src) = src.contiguous().filter(|_| self.absolute) else {
             // Window indices: the loop with a constant 0 base is the plain

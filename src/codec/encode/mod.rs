@@ -9,7 +9,8 @@
 //!
 //! The encoder keeps its own window: the bytes the next block may refer to,
 //! followed by the chunk being compressed, in one buffer (`window.rs`), or
-//! at levels 1-2 with pages of up to 64 KiB in a ring that never moves its
+//! at levels 1-2 with pages of up to 64 KiB and in the fast modes with the
+//! ring buffer and pages under 64 KiB in a ring that never moves its
 //! history (`ring.rs`); the finders read either through `bytes.rs`'s
 //! `Bytes`, by window index. Finder tables persist across blocks: the
 //! previous chunk was indexed while it was compressed and is not hashed
@@ -208,7 +209,9 @@ fn compact_at(strategy: Strategy, finder: Finder, page_size: usize) -> usize {
 }
 
 /// Whether the window is the ring of `ring.rs`, never compacted: at levels
-/// 1-2 with pages of up to 64 KiB, both strategies, whose linear window's
+/// 1-2 with pages of up to 64 KiB, both strategies, and in the fast modes
+/// with the ring buffer and pages under 64 KiB (below). At levels 1-2 the
+/// linear window's
 /// compactions walk the mid finder's two tables (16 Ki entries each) and
 /// move the history. With the ring buffer, measured with the ring bench
 /// (best of 9, thread CPU time, medians over the five kinds of real files)
@@ -219,16 +222,31 @@ fn compact_at(strategy: Strategy, finder: Finder, page_size: usize) -> usize {
 /// cent (`profile time`, two processes each: JSON at 8 KiB pages
 /// 1.28x-1.31x of liblz4 before, 1.30x-1.32x with the ring; prose at 512 B
 /// 1.17x-1.18x and 1.20x; Python at 64 KiB 1.12x-1.15x and 1.11x-1.13x;
-/// level 1 on executables at 8 KiB 2.04x-2.06x and 2.00x-2.02x). The other
-/// finders read the ring a little slower than the linear window's masked
-/// view (a subtraction per probe and a mask per 8 bytes counted: 7 % more
-/// instructions in the default mode's loop), which their compactions (a
-/// table of 4 Ki entries, or none, and the move) do not make up: with the
-/// ring buffer the default mode 1.04x-1.10x with the linear window,
-/// 0.99x-1.05x with the ring, level 10 1.03x-1.10x and 1.02x-1.06x, level 9
-/// the same.
-fn uses_ring(finder: Finder, page_size: usize) -> bool {
-    page_size <= WINDOW_SIZE && matches!(finder, Finder::Mid)
+/// level 1 on executables at 8 KiB 2.04x-2.06x and 2.00x-2.02x).
+///
+/// The fast finder (the default and fast modes) takes the ring with the ring
+/// buffer and pages under 64 KiB, where its linear window moved 64 KiB of
+/// history and walked its table (4 Ki entries) once per 64 KiB of input:
+/// 5-8 % fewer instructions on JSON and prose in 512-byte pages (executables
+/// 0.5 % more, the ring's reads cost a subtraction per probe) and 0-3 %
+/// faster against liblz4's ring loop (three processes each, `profile time
+/// compress-ring`: executables at 512 B 1.02x -> 1.04x, prose at 512 B
+/// 1.01x -> 1.02x, Python at 1 KiB 1.00x -> 1.03x, HTML at 4 KiB 1.05x ->
+/// 1.06x, JSON at 16 KiB 1.04x -> 1.05x, JSON at 512 B unchanged). With
+/// 64 KiB pages the linear window moves its history at every block anyway
+/// and read faster (prose 1.05x, 1.03x through the ring), and with the
+/// double buffer it compacts once per four pages (or 64 KiB) of a window
+/// of one page of history. An earlier measurement, before the finder's
+/// later changes, found the ring slower (default mode medians 1.04x-1.10x
+/// with the linear window, 0.99x-1.05x with the ring). The hash-chain
+/// finders (levels 3-12) read the linear window: level 10 measured
+/// 1.03x-1.10x there and 1.02x-1.06x through the ring, level 9 the same.
+fn uses_ring(strategy: Strategy, finder: Finder, page_size: usize) -> bool {
+    match finder {
+        Finder::Mid => page_size <= WINDOW_SIZE,
+        Finder::Fast { .. } => strategy == Strategy::RingBuffer && page_size < WINDOW_SIZE,
+        Finder::Chain { .. } | Finder::Optimal(_) => false,
+    }
 }
 
 /// The buffer length of the masked view (`bytes.rs`) the window is read
@@ -319,12 +337,13 @@ impl Encoder {
         // The fast table's form depends on how much input passes between two
         // compactions (see `FastTable::new`): the window less the one page of
         // history with the double buffer, the room above the 64 KiB of
-        // history with the ring buffer. (The ring, `uses_ring`, is the mid
-        // finder's, which has no such table.)
-        let ring = uses_ring(finder, page_size).then(Ring::new);
-        let input_per_compaction = match strategy {
-            Strategy::DoubleBuffer => compact_at.saturating_sub(page_size).max(page_size),
-            Strategy::RingBuffer => compact_at - WINDOW_SIZE,
+        // history with the ring buffer; the ring (`uses_ring`) is never
+        // compacted, and its window indices are renumbered once per 16 MiB.
+        let ring = uses_ring(strategy, finder, page_size).then(Ring::new);
+        let input_per_compaction = match (&ring, strategy) {
+            (Some(_), _) => usize::MAX,
+            (None, Strategy::DoubleBuffer) => compact_at.saturating_sub(page_size).max(page_size),
+            (None, Strategy::RingBuffer) => compact_at - WINDOW_SIZE,
         };
         let tables = match finder {
             Finder::Fast { acceleration } => {
@@ -532,12 +551,15 @@ impl Encoder {
             // As in `compress`: literals only.
             return literal_block(out, src.literals(), start, low, src.len());
         }
-        let written = match &mut self.tables {
-            Tables::Mid(tables) => tables.compress(src, start, low, out),
-            // `uses_ring` gives the ring to the mid finder only (the others
-            // would compile a copy of themselves for it, untested).
+        let written = match (&mut self.tables, self.finder) {
+            (Tables::Mid(tables), _) => tables.compress(src, start, low, out),
+            (Tables::Fast(table), Finder::Fast { acceleration }) => {
+                table.compress(src, 0, start, low, acceleration, out)
+            }
+            // `uses_ring` gives the ring to the mid and fast finders only (the
+            // others would compile a copy of themselves for it, untested).
             _ => {
-                debug_assert!(false, "a ring for the mid finder only");
+                debug_assert!(false, "a ring for the mid and fast finders only");
                 None
             }
         };
@@ -1027,8 +1049,9 @@ mod tests {
     /// a view where its window grows to a power of two anyway, which adds
     /// the view's 16 bytes of padding: 64 KiB with the double buffer and
     /// pages up to 16 KiB, 256 KiB with pages of 64 KiB to 191 KiB, 128 KiB
-    /// with the ring buffer and pages under 64 KiB. Level 2 with pages up to
-    /// 64 KiB takes the ring (128 KiB and 16 bytes), both strategies.
+    /// with the ring buffer and pages under 64 KiB (the ring, which level 2
+    /// takes with pages up to 64 KiB and both strategies: 128 KiB and 16
+    /// bytes).
     #[test]
     fn window_memory_is_bounded() {
         let input = data(900_000);
@@ -1156,21 +1179,29 @@ mod tests {
 
     /// The ring's window indices renumbered (past `RENUMBER_AT`) and its
     /// positions rebased (past `REBASE_AT`) change no block: levels 1 and 2
-    /// (the ring's), pages of 8 KiB and 512 B, chunks of uneven sizes, an
-    /// empty one.
+    /// and the fast modes (the ring's, with the ring buffer), pages of 8 KiB
+    /// and 512 B, chunks of uneven sizes, an empty one.
     #[test]
     fn ring_renumbering_and_rebasing_change_nothing() {
         let input = data(700_000);
-        for (mode, page) in [1, 2]
+        let modes = [
+            CompressionMode::High { level: 1 },
+            CompressionMode::High { level: 2 },
+            CompressionMode::Default,
+            CompressionMode::Fast { acceleration: 8 },
+        ];
+        for (mode, page) in modes
             .into_iter()
-            .flat_map(|level| [8192, 512].map(|page| (CompressionMode::High { level }, page)))
+            .flat_map(|mode| [8192, 512].map(|page| (mode, page)))
         {
             let mut plain = Encoder::new(mode, Strategy::RingBuffer, page, b"");
             let start = (REBASE_AT as u32) - 300_000;
             let mut moved = Encoder::starting_at(mode, Strategy::RingBuffer, page, b"", start);
-            if let Some(ring) = &mut moved.ring {
-                ring.start_at(RENUMBER_AT - 200_000);
-            }
+            let ring = moved
+                .ring
+                .as_mut()
+                .expect("a ring at these modes and pages");
+            ring.start_at(RENUMBER_AT - 200_000);
             let mut out = [vec![0; compress_bound(page)], vec![0; compress_bound(page)]];
             let (mut renumbered, mut rebased) = (false, false);
             let mut rest = &input[..];

@@ -1,7 +1,8 @@
-//! The window of levels 1-2 for pages of up to 64 KiB (`uses_ring` in
+//! The window of levels 1-2 for pages of up to 64 KiB, and of the fast
+//! modes with the ring buffer and pages under 64 KiB (`uses_ring` in
 //! `mod.rs`): the last 128 KiB of input in a ring read through a mask, so
 //! the history is never moved. The linear window (`window.rs`) moves its
-//! history to the front now and then, and the mid finder's two tables are
+//! history to the front now and then, and the finder's hash tables are
 //! walked each time; here each byte is written once.
 //!
 //! Window indices keep growing as chunks arrive (the encoder renumbers them
