@@ -174,8 +174,9 @@ impl fmt::Debug for Encoder {
 /// then moves at most once per 64 KiB of input (one byte moved per byte
 /// compressed, a few per cent of the time), where a room of one small page
 /// would move all 64 KiB for every block. (Levels 1-2 with pages of up to
-/// 64 KiB, both strategies, use the ring of `ring.rs` instead, never
-/// compacted: `uses_ring`.)
+/// 64 KiB, both strategies, and the fast modes with the ring buffer and
+/// pages under 64 KiB use the ring of `ring.rs` instead, never compacted:
+/// `uses_ring`.)
 ///
 /// The double buffer's history is one page; but the hash tables (the mid
 /// finder's 32 Ki entries, the fast finder's 4 Ki) are walked at every
@@ -211,9 +212,8 @@ fn compact_at(strategy: Strategy, finder: Finder, page_size: usize) -> usize {
 /// Whether the window is the ring of `ring.rs`, never compacted: at levels
 /// 1-2 with pages of up to 64 KiB, both strategies, and in the fast modes
 /// with the ring buffer and pages under 64 KiB (below). At levels 1-2 the
-/// linear window's
-/// compactions walk the mid finder's two tables (16 Ki entries each) and
-/// move the history. With the ring buffer, measured with the ring bench
+/// linear window's compactions walk the mid finder's two tables (16 Ki
+/// entries each) and move the history. With the ring buffer, measured with the ring bench
 /// (best of 9, thread CPU time, medians over the five kinds of real files)
 /// against liblz4's ring loop: level 2 1.12x-1.16x with the linear window,
 /// 1.17x-1.23x with the ring, from 512 B to 64 KiB pages. With the double
