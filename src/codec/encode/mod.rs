@@ -213,9 +213,9 @@ fn compact_at(strategy: Strategy, finder: Finder, page_size: usize) -> usize {
 /// 1-2 with pages of up to 64 KiB, both strategies, and in the fast modes
 /// with the ring buffer and pages under 64 KiB (below). At levels 1-2 the
 /// linear window's compactions walk the mid finder's two tables (16 Ki
-/// entries each) and move the history. With the ring buffer, measured with the ring bench
-/// (best of 9, thread CPU time, medians over the five kinds of real files)
-/// against liblz4's ring loop: level 2 1.12x-1.16x with the linear window,
+/// entries each) and move the history. With the ring buffer, measured with
+/// the ring bench (best of 9, thread CPU time, medians over the five kinds
+/// of real files) against liblz4's ring loop: level 2 1.12x-1.16x with the linear window,
 /// 1.17x-1.23x with the ring, from 512 B to 64 KiB pages. With the double
 /// buffer the ring takes 128 KiB where the linear window grew to 256 KiB,
 /// and runs 4-7 % fewer instructions, at the same speed within a few per
